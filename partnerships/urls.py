@@ -1,0 +1,6 @@
+# Wired into portal/urls.py now; the views arrive with the issue that builds this app.
+from django.urls import URLPattern
+
+app_name = "partnerships"
+
+urlpatterns: list[URLPattern] = []

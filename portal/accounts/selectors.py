@@ -1,0 +1,100 @@
+"""Reads for accounts and organisations, scoped to the user."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import JoinRequest, JoinRequestStatus, Membership, MembershipRole, Organisation
+from .roles import STAFF_ROLES, Role
+
+
+def user_role_names(user: Any) -> set[str]:
+    """The role (group) names a user holds, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_portal_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(Role.PORTAL_ADMIN.value)
+        user._portal_role_names = cached
+    return cached
+
+
+def user_has_role(user: Any, role: Role) -> bool:
+    return role.value in user_role_names(user)
+
+
+def user_has_staff_role(user: Any) -> bool:
+    return bool(user_role_names(user) & {r.value for r in STAFF_ROLES})
+
+
+def user_memberships(user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        user._portal_memberships = cached
+    return cached
+
+
+def user_menu_context(user: Any) -> dict[str, Any]:
+    """The user menu's organisations and translated role names (two queries, cached per user)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"menu_memberships": [], "menu_roles": []}
+    names = user_role_names(user)
+    roles = [role.label for role in Role if role.value in names]
+    return {"menu_memberships": user_memberships(user), "menu_roles": roles}
+
+
+def organisation_list(*, search: str = "") -> QuerySet[Organisation]:
+    """Organisations anyone signed in can find (to ask to join one), with their member counts."""
+    qs = Organisation.objects.annotate(member_count=Count("memberships"))
+    if search:
+        digits = "".join(ch for ch in search if ch.isdigit())
+        query = Q(name__icontains=search)
+        if len(digits) >= 4:
+            query |= Q(org_number__startswith=digits[:6]) if len(digits) >= 6 else Q()
+            query |= Q(org_number__contains=digits[-4:])
+        qs = qs.filter(query)
+    return qs.order_by("name")
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-role", "user__name", "user__email")
+    )
+
+
+def organisation_pending_requests(*, organisation: Organisation) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(organisation=organisation, status=JoinRequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def user_join_requests(*, user: Any) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user).select_related("organisation")
+
+
+def membership_for(*, user: Any, organisation: Organisation) -> Membership | None:
+    for membership in user_memberships(user):
+        if membership.organisation_id == organisation.pk:
+            return membership
+    return None
+
+
+def organisation_admin_emails(*, organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role=MembershipRole.ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )

@@ -1,0 +1,16 @@
+"""Test settings: the same code as production, made fast and deterministic.
+
+DATABASE_URL and REDIS_URL from the environment are honoured, so CI runs the suite against real
+PostgreSQL and Redis. Tasks run in-process by default; the tests about background work switch that
+off and run a real Celery worker (see tests/conftest.py).
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PORTAL_MFA_EXEMPT_EMAILS: list[str] = []
+LANGUAGE_CODE = "en"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,0 +1,110 @@
+"""Shared fixtures.
+
+In CI (CI=true) nothing that needs PostgreSQL, Redis, a Celery worker or Chromium may be skipped:
+a missing service fails the run instead.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made there by
+# the test itself are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing_services() -> dict[str, str]:
+    missing = {}
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing["postgres"] = "DATABASE_URL does not point at PostgreSQL"
+    if not settings.REDIS_URL:
+        missing["redis"] = "REDIS_URL is not set"
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        missing["chromium"] = f"{CHROMIUM} is not installed"
+    return missing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
+    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
+    config.addinivalue_line("markers", "chromium: needs Debian's Chromium")
+    if IN_CI:
+        missing = _missing_services()
+        if missing:
+            raise pytest.UsageError(
+                "CI=true but services are missing: " + "; ".join(missing.values())
+            )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Outside CI, skip what needs a service that is not configured (say why)."""
+    missing = _missing_services()
+    for item in items:
+        for marker in ("postgres", "redis", "chromium"):
+            if marker in missing and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=missing[marker]))
+        if "chromium" in missing and item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=missing["chromium"]))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and cached state never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):  # type: ignore[no-untyped-def]
+    return UserFactory()
+
+
+@pytest.fixture
+def with_mfa():  # type: ignore[no-untyped-def]
+    """Give a user a TOTP authenticator, as staff roles must have before they can work."""
+    from allauth.mfa.models import Authenticator
+
+    def _with_mfa(user):  # type: ignore[no-untyped-def]
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+        )
+        return user
+
+    return _with_mfa
+
+
+# --- A real Celery worker (Celery's own pytest fixtures) on the Redis broker --------------------
+
+
+@pytest.fixture(scope="session")
+def celery_config() -> dict[str, object]:
+    return {"broker_url": settings.REDIS_URL, "task_always_eager": False}
+
+
+@pytest.fixture
+def celery_app(celery_config):  # type: ignore[no-untyped-def]
+    """Celery's `celery_worker` fixture drives the portal's own app, not a throwaway test app."""
+    from portal.celery import app
+
+    previous = {key: app.conf.get(key) for key in celery_config}
+    app.conf.update(celery_config)
+    yield app
+    app.conf.update(previous)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters() -> dict[str, object]:
+    return {"perform_ping_check": False, "queues": ("celery",)}
+
+
+@pytest.fixture(scope="session")
+def celery_worker_pool() -> str:
+    return "solo"
