@@ -74,7 +74,8 @@ beat: $(STAMP) ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A portal beat --loglevel=info
 
 messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
-	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	$(PY) manage.py fill_english_catalog
 	@msgfmt --statistics -o /dev/null locale/sv/LC_MESSAGES/django.po
 
 lock: ## Re-pin requirements*.lock from pyproject.toml (needs network to PyPI)

@@ -50,7 +50,7 @@ def _run_for_each(
 class InnovationUnitInline(admin.TabularInline):
     model = InnovationUnit
     fields = ["name", "kind", "contact_email"]
-    readonly_fields = fields
+    readonly_fields = ["name", "kind", "contact_email"]
     extra = 0
     can_delete = False
     show_change_link = True
@@ -110,8 +110,9 @@ class RegionAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "Roles are given on each region's “Manage people” page, so that the group and "
-                    "the region's permission are granted with them. Removing a role here revokes both."
+                    "Roles are given on each region's “Manage people” page, so that the group "
+                    "and the region's permission are granted with them. Removing a role here "
+                    "revokes both."
                 ),
                 level=messages.INFO,
             )

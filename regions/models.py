@@ -35,7 +35,9 @@ class Region(TimeStampedModel, VersionedModel):
             ("sponsor_region", _("Sponsor the region's partnerships (management)")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_2_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}$"), name="region_code_2_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,9 +73,7 @@ class InnovationUnit(TimeStampedModel, VersionedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=10000)
-    offers = models.TextField(
-        _("what it offers companies"), blank=True, max_length=5000
-    )
+    offers = models.TextField(_("what it offers companies"), blank=True, max_length=5000)
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

@@ -64,7 +64,9 @@ def get_region_for_people_manager_or_404(user: Any, slug: str) -> Region:
     return region
 
 
-def get_assignment_for_people_manager_or_404(user: Any, region_slug: str, pk: Any) -> RegionAssignment:
+def get_assignment_for_people_manager_or_404(
+    user: Any, region_slug: str, pk: Any
+) -> RegionAssignment:
     """An assignment in the region for a portal admin; 404 when missing, forbidden or elsewhere."""
     region = get_region_for_people_manager_or_404(user, region_slug)
     assignment = region.assignments.select_related("user").filter(pk=pk).first()

@@ -54,7 +54,9 @@ def region_units_by_kind(*, region: Region) -> list[UnitGroup]:
 
     Uses the units already prefetched by `region_detail_public`, so it runs no query of its own.
     """
-    groups = {kind.value: UnitGroup(kind=kind.value, label=str(kind.label)) for kind in UNIT_KIND_ORDER}
+    groups = {
+        kind.value: UnitGroup(kind=kind.value, label=str(kind.label)) for kind in UNIT_KIND_ORDER
+    }
     for unit in sorted(region.units.all(), key=lambda u: u.name.casefold()):
         groups[unit.kind].units.append(unit)
     return [group for group in groups.values() if group.units]

@@ -119,7 +119,7 @@ def region_remove_role(*, actor: Any, assignment: RegionAssignment) -> None:
     if not is_portal_admin(actor):
         raise PermissionDenied
     locked = (
-        RegionAssignment.objects.select_for_update()
+        RegionAssignment.objects.select_for_update(of=("self",))
         .select_related("region", "user")
         .filter(pk=assignment.pk)
         .first()
@@ -155,7 +155,9 @@ def region_update(
     changes = _only(data, REGION_EDITABLE_FIELDS)
     _validate_changes(region, changes)
     updated = versioned_update(instance=region, expected_version=expected_version, changes=changes)
-    audit_record(actor=actor, action="region.update", target=updated, data={"fields": list(changes)})
+    audit_record(
+        actor=actor, action="region.update", target=updated, data={"fields": list(changes)}
+    )
     return updated
 
 
@@ -197,7 +199,9 @@ def unit_create(*, actor: Any, region: Region, data: dict[str, Any]) -> Innovati
             unit.save()
     except IntegrityError as exc:
         # Two editors added the same name at the same moment; the other one won.
-        raise ValidationError({"name": _("This region already has a unit with this name.")}) from exc
+        raise ValidationError(
+            {"name": _("This region already has a unit with this name.")}
+        ) from exc
     audit_record(actor=actor, action="unit.create", target=unit, data={"region": region.pk})
     return unit
 
@@ -222,7 +226,9 @@ def unit_update(
                 instance=unit, expected_version=expected_version, changes=changes
             )
     except IntegrityError as exc:
-        raise ValidationError({"name": _("This region already has a unit with this name.")}) from exc
+        raise ValidationError(
+            {"name": _("This region already has a unit with this name.")}
+        ) from exc
     audit_record(actor=actor, action="unit.update", target=updated, data={"fields": list(changes)})
     return updated
 

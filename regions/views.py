@@ -33,7 +33,7 @@ from .permissions import (
 )
 
 
-def _conflict_rows(form: BaseForm, current: Any) -> list[tuple[str, Any]]:
+def _conflict_rows(form: BaseForm, current: Any) -> list[tuple[Any, Any]]:
     """The values stored now, field by field, to show beside what the editor typed."""
     rows = []
     for name in form._meta.fields:  # type: ignore[attr-defined]
@@ -42,10 +42,10 @@ def _conflict_rows(form: BaseForm, current: Any) -> list[tuple[str, Any]]:
     return rows
 
 
-def _handle_conflict(form: BaseForm, exc: ConcurrentEditError) -> list[tuple[str, Any]]:
+def _handle_conflict(form: BaseForm, exc: ConcurrentEditError) -> list[tuple[Any, Any]]:
     """Keep what the editor typed, explain, and let the next save start from the stored version."""
     form.add_error(None, exc.message)
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]
     data["version"] = str(exc.current.version)  # type: ignore[attr-defined]
     form.data = data
     return _conflict_rows(form, exc.current)
@@ -137,9 +137,7 @@ def unit_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was added.") % {"name": unit.name})
             return redirect(_units_url(region))
-    return render(
-        request, "regions/unit_form.html", {"region": region, "form": form, "unit": None}
-    )
+    return render(request, "regions/unit_form.html", {"region": region, "form": form, "unit": None})
 
 
 @require_http_methods(["GET", "POST"])

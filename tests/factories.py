@@ -12,6 +12,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.orgnr import luhn_check_digit
+from portal.core.models import AuditEvent
 
 PASSWORD = "correct-horse-battery"
 
@@ -69,3 +70,14 @@ class JoinRequestFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     message = "We work with this organisation."
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor = factory.SubFactory(UserFactory)
+    action = "organisation.update"
+    target_type = "accounts.organisation"
+    target_id = "1"
+    target_repr = "Medtech AB"

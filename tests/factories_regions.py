@@ -41,7 +41,7 @@ class InnovationUnitFactory(factory.django.DjangoModelFactory):
 
 
 class RegionAssignmentFactory(factory.django.DjangoModelFactory):
-    """A raw assignment row: it grants no group or permission (use `region_assign_role` for that)."""
+    """A raw assignment row: grants no group or permission (`region_assign_role` does)."""
 
     class Meta:
         model = RegionAssignment

@@ -23,9 +23,16 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown for reference; members join and leave through the portal's services."""
+
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    can_delete = False
+    readonly_fields = ["user", "role", "created_at"]
+    fields = ["user", "role", "created_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Organisation)

@@ -56,13 +56,6 @@ class OrganisationForm(VersionedForm):
     def clean_org_number(self) -> str:
         return normalise_org_number(self.cleaned_data["org_number"])
 
-    def validate_unique(self) -> None:
-        # Uniqueness is checked by the service (and the database), against the current rows.
-        try:
-            self.instance.validate_unique(exclude=self._get_validation_exclusions())
-        except forms.ValidationError as exc:
-            self._update_errors(exc)
-
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(

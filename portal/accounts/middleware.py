@@ -44,9 +44,17 @@ class MFARequiredMiddleware:
     URL, the Django admin included, redirects, so the rule cannot be skipped by typing an address.
     """
 
-    ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/",
-                        "/static/", "/healthz", "/readyz", "/language/", "/accounts/email/",
-                        "/accounts/confirm-email/")
+    ALLOWED_PREFIXES = (
+        "/accounts/2fa/",
+        "/accounts/logout/",
+        "/accounts/reauthenticate/",
+        "/static/",
+        "/healthz",
+        "/readyz",
+        "/language/",
+        "/accounts/email/",
+        "/accounts/confirm-email/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -57,9 +65,7 @@ class MFARequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and mfa_required(user)
-            and not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             target = reverse("mfa_activate_totp")
             if request.headers.get("HX-Request"):

@@ -5,8 +5,8 @@ from typing import Any
 from django.http import Http404
 
 from .models import MembershipRole, Organisation
-from .selectors import membership_for, user_has_role
 from .roles import Role
+from .selectors import membership_for, user_has_role
 
 
 def is_portal_admin(user: Any) -> bool:

@@ -95,11 +95,15 @@ def organisation_update(
             {"org_number": _("Another organisation already has this organisation number.")}
         )
     kind_before = organisation.kind
-    updated = versioned_update(instance=organisation, expected_version=expected_version, changes=data)
+    updated = versioned_update(
+        instance=organisation, expected_version=expected_version, changes=data
+    )
     if kind_before != updated.kind:
         for membership in Membership.objects.filter(organisation=updated).select_related("user"):
             _sync_company_role(membership.user)
-    audit_record(actor=actor, action="organisation.update", target=updated, data=list(data))
+    audit_record(
+        actor=actor, action="organisation.update", target=updated, data={"fields": sorted(data)}
+    )
     return updated
 
 

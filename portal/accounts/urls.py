@@ -15,7 +15,9 @@ urlpatterns = [
     path("organisations/<int:pk>/join/", views.join_request_create, name="join_request_create"),
     path("join-requests/<int:pk>/decide/", views.join_request_decide, name="join_request_decide"),
     path(
-        "join-requests/<int:pk>/withdraw/", views.join_request_withdraw, name="join_request_withdraw"
+        "join-requests/<int:pk>/withdraw/",
+        views.join_request_withdraw,
+        name="join_request_withdraw",
     ),
     path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),

@@ -91,7 +91,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.changes().items()}
+        data = form.changes()
         try:
             organisation = services.organisation_create(creator=request.user, data=data)  # type: ignore[arg-type]
         except ValidationError as exc:
@@ -113,9 +113,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_see_members(user, organisation)
         else None
     )
-    pending = (
-        selectors.organisation_pending_requests(organisation=organisation) if manage else None
-    )
+    pending = selectors.organisation_pending_requests(organisation=organisation) if manage else None
     own_request = (
         JoinRequest.objects.filter(
             user=user, organisation=organisation, status=JoinRequestStatus.PENDING
@@ -156,7 +154,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as exc:
             conflict = exc.current
-            form = rebase_on_conflict(form, exc.current, exc.message)
+            form = rebase_on_conflict(form, exc.current, exc.message)  # type: ignore[assignment]
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -195,9 +193,7 @@ def join_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _join_request_for_admin_or_404(request: HttpRequest, pk: int) -> JoinRequest:
-    join_request = (
-        JoinRequest.objects.select_related("organisation", "user").filter(pk=pk).first()
-    )
+    join_request = JoinRequest.objects.select_related("organisation", "user").filter(pk=pk).first()
     if join_request is None or not can_manage_organisation(request.user, join_request.organisation):
         raise Http404
     return join_request
@@ -219,14 +215,17 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if decided.status == JoinRequestStatus.APPROVED:
         messages.success(request, _("%(user)s is now a member.") % {"user": decided.user})
     else:
-        messages.success(request, _("The request from %(user)s was declined.") % {"user": decided.user})
+        messages.success(
+            request, _("The request from %(user)s was declined.") % {"user": decided.user}
+        )
     return redirect(join_request.organisation)
 
 
 @require_POST
 def join_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
     join_request = (
-        JoinRequest.objects.filter(pk=pk, user=request.user).select_related("organisation").first()
+        JoinRequest.objects.filter(pk=pk, user=user).select_related("organisation").first()
     )
     if join_request is None:
         raise Http404

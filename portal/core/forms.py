@@ -29,7 +29,7 @@ def rebase_on_conflict(form: forms.BaseForm, current: Any, message: Any) -> form
     The returned form is bound to the user's input with the current version, so saving it again
     is a deliberate choice made after seeing the other person's change.
     """
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]
     data["version"] = str(current.version)
     rebased = type(form)(data, instance=current)  # type: ignore[call-arg]
     rebased.is_valid()

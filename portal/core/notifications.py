@@ -1,6 +1,7 @@
 """Tell people things by email, in their own language, once the transaction has committed."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,5 +27,6 @@ def notify(*, users: Iterable[Any], template: str, context: dict[str, Any]) -> N
             subject = render_to_string(f"{template}_subject.txt", ctx).strip()
             body = render_to_string(f"{template}_body.txt", ctx)
         subject = " ".join(subject.split())
-        kwargs = {"to": [user.email], "subject": subject, "body": body}
-        transaction.on_commit(lambda kw=kwargs: send_email.delay(**kw))
+        transaction.on_commit(
+            partial(send_email.delay, to=[user.email], subject=subject, body=body)
+        )

@@ -25,7 +25,7 @@ if not env("DATABASE_URL", default="") or DATABASES["default"]["ENGINE"] != (
 ):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 
-PORTAL_MFA_EXEMPT_EMAILS: list[str] = []
+PORTAL_MFA_EXEMPT_EMAILS = []
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,7 +10,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PORTAL_MFA_EXEMPT_EMAILS: list[str] = []
+PORTAL_MFA_EXEMPT_EMAILS = []
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

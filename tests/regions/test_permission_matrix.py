@@ -103,7 +103,7 @@ def _changed(view: str, scene: dict) -> bool:
 
 
 @pytest.mark.parametrize(("view", "method", "actor_name", "expected"), CASES)
-def test_edit_and_people_views_permission_matrix(  # noqa: PLR0913
+def test_edit_and_people_views_permission_matrix(
     client: Any, scene: dict, actor: Any, view: str, method: str, actor_name: str, expected: Any
 ) -> None:
     if actor is not None:
@@ -119,7 +119,9 @@ def test_edit_and_people_views_permission_matrix(  # noqa: PLR0913
         # Removing someone is a POST-only action: a permitted GET is refused as a wrong method.
         assert response.status_code == (405 if view == "people_remove" else 200)
     elif expected == ALLOWED:
-        assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form", {}).errors
+        assert response.status_code == 302, (
+            getattr(response, "context", None) and response.context.get("form", {}).errors
+        )
         assert _changed(view, scene)
     else:
         assert response.status_code == expected
@@ -143,9 +145,7 @@ def test_coordinator_cannot_reach_a_unit_of_another_region(  # type: ignore[no-u
     assert InnovationUnit.objects.get(pk=foreign.pk).name == "Östergötland lab"
 
 
-@pytest.mark.parametrize(
-    "name", ["regions:edit", "regions:unit_create", "regions:people"]
-)
+@pytest.mark.parametrize("name", ["regions:edit", "regions:unit_create", "regions:people"])
 def test_unknown_region_is_404_for_everyone(client, portal_admin, name) -> None:  # type: ignore[no-untyped-def]
     client.force_login(portal_admin)
     assert client.get(reverse(name, args=["atlantis"])).status_code == 404

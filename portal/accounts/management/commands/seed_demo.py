@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from portal.accounts.roles import Role
-from portal.accounts.services import organisation_create, role_grant
+from portal.accounts.services import organisation_create, role_grant, role_revoke
 from regions.models import InnovationUnit, Region, RegionAssignment, RegionRole, UnitKind
 from regions.services import region_assign_role
 
@@ -24,10 +24,16 @@ REGIONS: dict[str, dict[str, Any]] = {
         "contact_email": "innovation@regionostergotland.example",
         "website": "https://www.regionostergotland.se",
         "units": [
-            (UnitKind.INNOVATION_OFFICE, "Innovationskontoret Östergötland",
-             "Entry and triage of company requests; support through the Co-sharing steps."),
-            (UnitKind.TEST_BED, "Testbädd egenmonitorering",
-             "Test of self-monitoring solutions with patients at home and in primary care."),
+            (
+                UnitKind.INNOVATION_OFFICE,
+                "Innovationskontoret Östergötland",
+                "Entry and triage of company requests; support through the Co-sharing steps.",
+            ),
+            (
+                UnitKind.TEST_BED,
+                "Testbädd egenmonitorering",
+                "Test of self-monitoring solutions with patients at home and in primary care.",
+            ),
         ],
     },
     "24": {
@@ -38,10 +44,16 @@ REGIONS: dict[str, dict[str, Any]] = {
         "contact_email": "envagin@regionvasterbotten.example",
         "website": "https://www.regionvasterbotten.se",
         "units": [
-            (UnitKind.INNOVATION_OFFICE, "En väg in – Region Västerbotten",
-             "One way in for companies: every request is registered and answered."),
-            (UnitKind.INNOVATION_CLINIC, "Innovationsklinik Västerbotten",
-             "Meetings where companies, clinicians and patients test ideas together."),
+            (
+                UnitKind.INNOVATION_OFFICE,
+                "En väg in – Region Västerbotten",
+                "One way in for companies: every request is registered and answered.",
+            ),
+            (
+                UnitKind.INNOVATION_CLINIC,
+                "Innovationsklinik Västerbotten",
+                "Meetings where companies, clinicians and patients test ideas together.",
+            ),
         ],
     },
     "03": {
@@ -52,10 +64,16 @@ REGIONS: dict[str, dict[str, Any]] = {
         "contact_email": "innovation@regionuppsala.example",
         "website": "https://www.regionuppsala.se",
         "units": [
-            (UnitKind.INNOVATION_NODE, "Innovationsnod Akademiska sjukhuset",
-             "Contact with clinicians and care needs at the university hospital."),
-            (UnitKind.INNOVATION_NODE, "Innovationsnod Primärvården",
-             "Needs and test opportunities in primary care."),
+            (
+                UnitKind.INNOVATION_NODE,
+                "Innovationsnod Akademiska sjukhuset",
+                "Contact with clinicians and care needs at the university hospital.",
+            ),
+            (
+                UnitKind.INNOVATION_NODE,
+                "Innovationsnod Primärvården",
+                "Needs and test opportunities in primary care.",
+            ),
         ],
     },
     "14": {
@@ -66,10 +84,16 @@ REGIONS: dict[str, dict[str, Any]] = {
         "contact_email": "innovation@vgregion.example",
         "website": "https://www.vgregion.se",
         "units": [
-            (UnitKind.INNOVATION_OFFICE, "Innovationsplattformen VGR",
-             "Innovation support and the region's collaboration process with industry."),
-            (UnitKind.TEST_BED, "Testbädd Sahlgrenska",
-             "Clinical test environment for medical devices and digital solutions."),
+            (
+                UnitKind.INNOVATION_OFFICE,
+                "Innovationsplattformen VGR",
+                "Innovation support and the region's collaboration process with industry.",
+            ),
+            (
+                UnitKind.TEST_BED,
+                "Testbädd Sahlgrenska",
+                "Clinical test environment for medical devices and digital solutions.",
+            ),
         ],
     },
 }
@@ -84,10 +108,20 @@ ORGANISATIONS = [
 # email, name, (region code, region role) or None, extra roles, organisation
 USERS: list[tuple[str, str, tuple[str, RegionRole] | None, list[Role], str | None]] = [
     ("admin@demo.example", "Astrid Admin", None, [Role.PORTAL_ADMIN], None),
-    ("coordinator.ostergotland@demo.example", "Olof Östergötland",
-     ("05", RegionRole.COORDINATOR), [], None),
-    ("coordinator.vasterbotten@demo.example", "Vera Västerbotten",
-     ("24", RegionRole.COORDINATOR), [], None),
+    (
+        "coordinator.ostergotland@demo.example",
+        "Olof Östergötland",
+        ("05", RegionRole.COORDINATOR),
+        [],
+        None,
+    ),
+    (
+        "coordinator.vasterbotten@demo.example",
+        "Vera Västerbotten",
+        ("24", RegionRole.COORDINATOR),
+        [],
+        None,
+    ),
     ("coordinator.uppsala@demo.example", "Ulla Uppsala", ("03", RegionRole.COORDINATOR), [], None),
     ("coordinator.vgr@demo.example", "Göran Götaland", ("14", RegionRole.COORDINATOR), [], None),
     ("sponsor.ostergotland@demo.example", "Siv Sponsor", ("05", RegionRole.SPONSOR), [], None),
@@ -134,7 +168,11 @@ class Command(BaseCommand):
                 InnovationUnit.objects.get_or_create(
                     region=region,
                     name=name,
-                    defaults={"kind": kind, "offers": offers, "contact_email": data["contact_email"]},
+                    defaults={
+                        "kind": kind,
+                        "offers": offers,
+                        "contact_email": data["contact_email"],
+                    },
                 )
 
         admin = self._user("admin@demo.example", "Astrid Admin")
@@ -162,7 +200,9 @@ class Command(BaseCommand):
             if region_role:
                 code, rrole = region_role
                 region = Region.objects.get(code=code)
-                if not RegionAssignment.objects.filter(region=region, user=user, role=rrole).exists():
+                if not RegionAssignment.objects.filter(
+                    region=region, user=user, role=rrole
+                ).exists():
                     region_assign_role(actor=admin, region=region, user=user, role=rrole)
             if org_number:
                 org = organisations[org_number]
@@ -173,13 +213,14 @@ class Command(BaseCommand):
                     role_grant(user=user, role=Role.COMPANY_MEMBER)
         # The organisations belong to their own people, not to the portal admin who seeded them.
         Membership.objects.filter(user=admin).delete()
+        role_revoke(user=admin, role=Role.COMPANY_MEMBER)
 
     def _print_logins(self) -> None:
         exempt = set(settings.PORTAL_MFA_EXEMPT_EMAILS)
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, _name, region_role, roles, org in USERS:
-            what = [r.label for r in roles]
+            what: list[str] = [str(r.label) for r in roles]
             if region_role:
                 what.append(f"{region_role[1].label}, region {region_role[0]}")
             if org:
