@@ -37,11 +37,10 @@ demo: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py seed_demo
 
 run: demo ## Set everything up and serve http://127.0.0.1:8000 (with a worker when REDIS_URL is set)
-	@$(PY) manage.py seed_demo --print-logins
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker beside the web server"; \
-	  $(BIN)/celery -A portal worker --loglevel=info --concurrency=2 & \
-	  trap 'kill %1' EXIT INT TERM; \
+	  $(BIN)/celery -A portal worker --loglevel=info --concurrency=2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
 	  $(PY) manage.py runserver $(HOST):$(PORT); \

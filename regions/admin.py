@@ -75,7 +75,7 @@ class RegionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda r: region_set_participating(actor=request.user, region=r, participating=True),
-            gettext("%(count)d regions updated."),
+            gettext("Regions updated: %(count)d."),
         )
 
     @admin.action(description=_("Mark as not taking part in the programme"))
@@ -85,7 +85,7 @@ class RegionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda r: region_set_participating(actor=request.user, region=r, participating=False),
-            gettext("%(count)d regions updated."),
+            gettext("Regions updated: %(count)d."),
         )
 
 
@@ -125,5 +125,5 @@ class RegionAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda a: region_remove_role(actor=request.user, assignment=a),
-            gettext("%(count)d roles removed."),
+            gettext("Roles removed: %(count)d."),
         )

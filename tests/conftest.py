@@ -35,6 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
     config.addinivalue_line("markers", "chromium: needs Debian's Chromium")
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
     if IN_CI:
         missing = _missing_services()
         if missing:

@@ -2,8 +2,11 @@
 
 Every test here is marked `browser` (tests/conftest.py skips them outside CI when Chromium is
 missing and fails the run in CI) and needs `transactional_db` because the live server answers
-from another thread. `serialized_rollback` puts back the rows the data migrations load (the 21
-regions) after each test's flush.
+from another thread. A transactional test's flush also empties the tables the data migrations
+filled (the 21 regions, the role groups), so the autouse `reference_data` fixture loads them again
+before each test with the migrations' own (idempotent) functions. (`serialized_rollback` is not
+used: after another file's transactional test has flushed, the content types come back with new
+ids and Django's deserialisation fails on them.)
 
 Helpers:
 
@@ -15,6 +18,7 @@ Helpers:
 * `sign_in`, `switch_language` and `use_language` drive the real forms and cookies.
 """
 
+import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -44,12 +48,24 @@ LANGUAGE_COOKIE = "portal_language"
 BROWSER_TEST = [
     pytest.mark.browser,
     pytest.mark.chromium,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: runs in a real browser (Playwright + Chromium)")
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db: None) -> None:
+    """The rows the data migrations create, as a fresh database has them."""
+    from django.apps import apps
+
+    for module, function in [
+        ("regions.migrations.0002_swedish_regions", "load_regions"),
+        ("portal.accounts.migrations.0002_roles", "create_roles"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 # --- Browser and context -----------------------------------------------------------------------
@@ -88,11 +104,7 @@ class ConsoleErrors:
     """Console errors and uncaught exceptions seen on one page, with the ones a test expects."""
 
     errors: list[str] = field(default_factory=list)
-    # Chromium asks every site for /favicon.ico on its own; the portal has none, and that 404 is
-    # not something a page did.
-    allowed: list[re.Pattern[str]] = field(
-        default_factory=lambda: [re.compile(r"status of 404 .*/favicon\.ico\)$")]
-    )
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
 
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -181,7 +193,8 @@ def use_language(context: BrowserContext, live_server_url: str, language: str) -
 
 def switch_language(page: Page, language: str) -> None:
     """Press the header's language button and wait until the page is shown in that language."""
-    page.locator(f"form.language-switch button[name='language'][value='{language}']").click()
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"form.language-switch button[name='language'][value='{language}']").click()
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
@@ -191,6 +204,6 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     form = page.locator("main form").filter(has=page.locator("input[name='login']"))
     form.locator("input[name='login']").fill(email)
     form.locator("input[name='password']").fill(password)
-    form.locator("button[type='submit']").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        form.locator("button[type='submit']").click()
     assert "/accounts/login/" not in page.url, f"sign-in failed, still on {page.url}"
