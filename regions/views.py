@@ -5,12 +5,9 @@ permission helper that answers 404 for missing and forbidden alike, binds a form
 service and redirects with a message.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error
+from portal.core.forms import apply_validation_error, rebase_on_conflict
 
 from . import selectors, services
 from .forms import InnovationUnitForm, RegionAssignmentForm, RegionForm
@@ -31,24 +28,6 @@ from .permissions import (
     get_region_for_people_manager_or_404,
     get_unit_for_editor_or_404,
 )
-
-
-def _conflict_rows(form: BaseForm, current: Any) -> list[tuple[Any, Any]]:
-    """The values stored now, field by field, to show beside what the editor typed."""
-    rows = []
-    for name in form._meta.fields:  # type: ignore[attr-defined]
-        display = getattr(current, f"get_{name}_display", None)
-        rows.append((form.fields[name].label, display() if display else getattr(current, name)))
-    return rows
-
-
-def _handle_conflict(form: BaseForm, exc: ConcurrentEditError) -> list[tuple[Any, Any]]:
-    """Keep what the editor typed, explain, and let the next save start from the stored version."""
-    form.add_error(None, exc.message)
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(exc.current.version)  # type: ignore[attr-defined]
-    form.data = data
-    return _conflict_rows(form, exc.current)
 
 
 def _units_url(region: Region) -> str:
@@ -105,7 +84,7 @@ def region_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 data=form.changes(),
             )
         except ConcurrentEditError as exc:
-            conflict = _handle_conflict(form, exc)
+            conflict = rebase_on_conflict(form, exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -155,7 +134,7 @@ def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 data=form.changes(),
             )
         except ConcurrentEditError as exc:
-            conflict = _handle_conflict(form, exc)
+            conflict = rebase_on_conflict(form, exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -153,8 +153,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.changes(),
             )
         except ConcurrentEditError as exc:
-            conflict = exc.current
-            form = rebase_on_conflict(form, exc.current, exc.message)  # type: ignore[assignment]
+            conflict = rebase_on_conflict(form, exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -23,15 +23,18 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "forms/portal_field.html"
 
 
-def rebase_on_conflict(form: forms.BaseForm, current: Any, message: Any) -> forms.BaseForm:
-    """After a concurrent edit: keep what the user typed, move it onto the stored version.
-
-    The returned form is bound to the user's input with the current version, so saving it again
-    is a deliberate choice made after seeing the other person's change.
+def rebase_on_conflict(form: forms.BaseForm, exc: Any) -> list[tuple[Any, Any]]:
+    """After a concurrent edit (`ConcurrentEditError`): keep what the user typed, explain, and
+    move the form onto the stored version, so saving again is a choice made after seeing the
+    other person's change. Returns the stored values, field by field, to show beside the form
+    (`core/partials/conflict.html`).
     """
+    form.add_error(None, exc.message)
     data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(current.version)
-    rebased = type(form)(data, instance=current)  # type: ignore[call-arg]
-    rebased.is_valid()
-    rebased.add_error(None, message)
-    return rebased
+    data["version"] = str(exc.current.version)
+    form.data = data
+    rows = []
+    for name in form._meta.fields:  # type: ignore[attr-defined]
+        display = getattr(exc.current, f"get_{name}_display", None)
+        rows.append((form.fields[name].label, display() if display else getattr(exc.current, name)))
+    return rows
