@@ -104,8 +104,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation_or_404(pk)
+def _organisation_page(
+    request: HttpRequest, organisation: Any, join_form: JoinRequestForm | None = None
+) -> HttpResponse:
+    """The organisation page; `join_form` carries a rejected join request back to its field."""
     user: Any = request.user
     manage = can_manage_organisation(user, organisation)
     members = (
@@ -114,13 +116,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     pending = selectors.organisation_pending_requests(organisation=organisation) if manage else None
-    own_request = (
-        JoinRequest.objects.filter(
-            user=user, organisation=organisation, status=JoinRequestStatus.PENDING
-        ).first()
-        if user.is_authenticated
-        else None
-    )
+    own_request = JoinRequest.objects.filter(
+        user=user, organisation=organisation, status=JoinRequestStatus.PENDING
+    ).first()
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -132,11 +130,16 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": pending,
             "own_request": own_request,
             "can_join": can_request_to_join(user, organisation) and own_request is None,
-            "join_form": JoinRequestForm(),
+            "join_form": join_form or JoinRequestForm(),
             "decision_form": JoinDecisionForm(),
             "role_form": MembershipRoleForm(),
         },
+        status=400 if join_form is not None else 200,
     )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_page(request, get_organisation_or_404(pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,8 +175,7 @@ def join_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_or_404(pk)
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Your message is too long: at most 2000 characters."))
-        return redirect(organisation)
+        return _organisation_page(request, organisation, join_form=form)
     try:
         services.join_request_create(
             user=request.user,  # type: ignore[arg-type]

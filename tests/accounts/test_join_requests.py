@@ -160,3 +160,18 @@ def test_organisation_list_query_count_is_fixed(client) -> None:  # type: ignore
         services.join_request_create(user=viewer, organisation=org, message="")
     assert count_queries(client, url) == few
     assert len(client.get(url).context["page"].object_list) == 22
+
+
+def test_too_long_message_is_answered_beside_the_field(client, org_with_admin) -> None:  # type: ignore[no-untyped-def]
+    org, _admin = org_with_admin
+    client.force_login(UserFactory())
+    typed = "Hej! " * 500  # 2500 characters
+    response = client.post(
+        reverse("accounts:join_request_create", args=[org.pk]), {"message": typed}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_message_error"' in html
+    assert "at most 2000 characters" in html
+    assert typed.strip()[:100] in html
+    assert not JoinRequest.objects.exists()
