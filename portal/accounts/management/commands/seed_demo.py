@@ -128,6 +128,8 @@ USERS: list[tuple[str, str, tuple[str, RegionRole] | None, list[Role], str | Non
     ("reviewer@demo.example", "Rune Reviewer", None, [Role.OBSTACLE_REVIEWER], None),
     ("company@demo.example", "Karin Företag", None, [], "556677-8899"),
     ("academic@demo.example", "Anders Akademi", None, [], "202100-2932"),
+    ("caresense@demo.example", "Cecilia Sensor", None, [], "559123-4561"),
+    ("halsanorr@demo.example", "Nils Norrland", None, [], "556900-1125"),
 ]
 
 
