@@ -4,6 +4,7 @@ In CI (CI=true) nothing that needs PostgreSQL, Redis, a Celery worker or Chromiu
 a missing service fails the run instead.
 """
 
+import importlib
 import os
 import shutil
 
@@ -61,6 +62,22 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """The rows the data migrations create (21 regions, role groups), as a fresh database has them.
+
+    A transactional test's flush empties every table, data-migration rows included; a
+    transactional test that needs them asks for this fixture.
+    """
+    from django.apps import apps
+
+    for module, function in [
+        ("regions.migrations.0002_swedish_regions", "load_regions"),
+        ("portal.accounts.migrations.0002_roles", "create_roles"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

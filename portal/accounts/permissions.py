@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404
 
-from .models import MembershipRole, Organisation
+from .models import JoinRequest, Membership, MembershipRole, Organisation
 from .roles import Role
 from .selectors import membership_for, user_has_role
 
@@ -34,10 +34,10 @@ def can_request_to_join(user: Any, organisation: Organisation) -> bool:
 
 
 def get_organisation_or_404(pk: Any) -> Organisation:
-    try:
-        return Organisation.objects.get(pk=int(pk))
-    except (Organisation.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404 from exc
+    organisation = Organisation.objects.filter(pk=_int_or_404(pk)).first()
+    if organisation is None:
+        raise Http404
+    return organisation
 
 
 def get_organisation_for_admin_or_404(user: Any, pk: Any) -> Organisation:
@@ -46,3 +46,47 @@ def get_organisation_for_admin_or_404(user: Any, pk: Any) -> Organisation:
     if not can_manage_organisation(user, organisation):
         raise Http404
     return organisation
+
+
+def get_join_request_for_admin_or_404(user: Any, pk: Any) -> JoinRequest:
+    """A join request the user may decide (an admin of its organisation); 404 otherwise."""
+    join_request = (
+        JoinRequest.objects.select_related("organisation", "user")
+        .filter(pk=_int_or_404(pk))
+        .first()
+    )
+    if join_request is None or not can_manage_organisation(user, join_request.organisation):
+        raise Http404
+    return join_request
+
+
+def get_own_join_request_or_404(user: Any, pk: Any) -> JoinRequest:
+    """The user's own join request (ownership is part of the lookup); 404 otherwise."""
+    join_request = (
+        JoinRequest.objects.select_related("organisation")
+        .filter(pk=_int_or_404(pk), user_id=getattr(user, "pk", 0) or 0)
+        .first()
+    )
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def get_membership_for_user_or_404(user: Any, pk: Any) -> Membership:
+    """A membership the user may act on: their own, or any in an organisation they manage."""
+    membership = (
+        Membership.objects.select_related("organisation", "user").filter(pk=_int_or_404(pk)).first()
+    )
+    if membership is None or (
+        membership.user_id != getattr(user, "pk", None)
+        and not can_manage_organisation(user, membership.organisation)
+    ):
+        raise Http404
+    return membership
+
+
+def _int_or_404(pk: Any) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc

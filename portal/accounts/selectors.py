@@ -56,11 +56,12 @@ def organisation_list(*, search: str = "") -> QuerySet[Organisation]:
     """Organisations anyone signed in can find (to ask to join one), with their member counts."""
     qs = Organisation.objects.annotate(member_count=Count("memberships"))
     if search:
-        digits = "".join(ch for ch in search if ch.isdigit())
         query = Q(name__icontains=search)
-        if len(digits) >= 4:
-            query |= Q(org_number__startswith=digits[:6]) if len(digits) >= 6 else Q()
-            query |= Q(org_number__contains=digits[-4:])
+        digits = "".join(ch for ch in search if ch.isdigit())
+        if len(digits) >= 6:
+            # Numbers are stored as NNNNNN-NNNN: match what was typed, with or without the dash.
+            typed = digits[:6] + ("-" + digits[6:10] if len(digits) > 6 else "")
+            query |= Q(org_number__startswith=typed)
         qs = qs.filter(query)
     return qs.order_by("name")
 

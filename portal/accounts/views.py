@@ -19,13 +19,16 @@ from .forms import (
     OrganisationForm,
     ProfileForm,
 )
-from .models import JoinRequest, JoinRequestStatus, Membership
+from .models import JoinRequest, JoinRequestStatus
 from .permissions import (
     can_manage_organisation,
     can_request_to_join,
     can_see_members,
+    get_join_request_for_admin_or_404,
+    get_membership_for_user_or_404,
     get_organisation_for_admin_or_404,
     get_organisation_or_404,
+    get_own_join_request_or_404,
 )
 
 
@@ -193,16 +196,9 @@ def join_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(organisation)
 
 
-def _join_request_for_admin_or_404(request: HttpRequest, pk: int) -> JoinRequest:
-    join_request = JoinRequest.objects.select_related("organisation", "user").filter(pk=pk).first()
-    if join_request is None or not can_manage_organisation(request.user, join_request.organisation):
-        raise Http404
-    return join_request
-
-
 @require_POST
 def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    join_request = _join_request_for_admin_or_404(request, pk)
+    join_request = get_join_request_for_admin_or_404(request.user, pk)
     form = JoinDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or decline."))
@@ -224,31 +220,15 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def join_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    join_request = (
-        JoinRequest.objects.filter(pk=pk, user=user).select_related("organisation").first()
-    )
-    if join_request is None:
-        raise Http404
+    join_request = get_own_join_request_or_404(request.user, pk)
     services.join_request_withdraw(user=request.user, join_request=join_request)  # type: ignore[arg-type]
     messages.success(request, _("Your request was withdrawn."))
     return redirect(join_request.organisation)
 
 
-def _membership_or_404(request: HttpRequest, pk: int) -> Membership:
-    membership = Membership.objects.select_related("organisation", "user").filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    if membership.user_id != request.user.pk and not can_manage_organisation(
-        request.user, membership.organisation
-    ):
-        raise Http404
-    return membership
-
-
 @require_POST
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, pk)
+    membership = get_membership_for_user_or_404(request.user, pk)
     if not can_manage_organisation(request.user, membership.organisation):
         raise Http404
     form = MembershipRoleForm(request.POST)
@@ -270,7 +250,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, pk)
+    membership = get_membership_for_user_or_404(request.user, pk)
     leaving = membership.user_id == request.user.pk
     try:
         services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]

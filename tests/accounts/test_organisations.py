@@ -101,3 +101,20 @@ def test_members_list_is_only_for_members(client) -> None:  # type: ignore[no-un
 def test_unknown_organisation_is_404(client, user) -> None:  # type: ignore[no-untyped-def]
     client.force_login(user)
     assert client.get("/me/organisations/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("559123-4561", True),
+        ("5591234561", True),
+        ("559123", True),
+        ("5591239999", False),
+        ("CareSense", True),
+    ],
+)
+def test_search_by_number_with_or_without_dash(client, user, typed, found) -> None:  # type: ignore[no-untyped-def]
+    OrganisationFactory(name="CareSense AB", org_number="559123-4561")
+    client.force_login(user)
+    response = client.get(reverse("accounts:organisation_list"), {"q": typed})
+    assert ("CareSense AB" in response.content.decode()) is found

@@ -3,10 +3,10 @@
 Every test here is marked `browser` (tests/conftest.py skips them outside CI when Chromium is
 missing and fails the run in CI) and needs `transactional_db` because the live server answers
 from another thread. A transactional test's flush also empties the tables the data migrations
-filled (the 21 regions, the role groups), so the autouse `reference_data` fixture loads them again
-before each test with the migrations' own (idempotent) functions. (`serialized_rollback` is not
-used: after another file's transactional test has flushed, the content types come back with new
-ids and Django's deserialisation fails on them.)
+filled (the 21 regions, the role groups), so `_reference_data` (using `reference_data` from
+tests/conftest.py) loads them again before each test with the migrations' own (idempotent)
+functions. (`serialized_rollback` is not used: after another file's transactional test has
+flushed, the content types come back with new ids and Django's deserialisation fails on them.)
 
 Helpers:
 
@@ -18,7 +18,6 @@ Helpers:
 * `sign_in`, `switch_language` and `use_language` drive the real forms and cookies.
 """
 
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -52,20 +51,9 @@ BROWSER_TEST = [
 ]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: runs in a real browser (Playwright + Chromium)")
-
-
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db: None) -> None:
-    """The rows the data migrations create, as a fresh database has them."""
-    from django.apps import apps
-
-    for module, function in [
-        ("regions.migrations.0002_swedish_regions", "load_regions"),
-        ("portal.accounts.migrations.0002_roles", "create_roles"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)
+def _reference_data(reference_data: None) -> None:
+    """Every browser test runs on a live server (transactional), so reload the reference rows."""
 
 
 # --- Browser and context -----------------------------------------------------------------------
