@@ -1,6 +1,12 @@
-# Wired into portal/urls.py now; the views arrive with the issue that builds this app.
-from django.urls import URLPattern
+"""Co-sharing URLs: each views module carries its own patterns (see the app README)."""
+
+from .views import agreements, dashboards, process, proposals
 
 app_name = "partnerships"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *dashboards.urlpatterns,
+    *proposals.urlpatterns,
+    *process.urlpatterns,
+    *agreements.urlpatterns,
+]

@@ -25,6 +25,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default="sv",
     )
+    muted_mail = models.JSONField(
+        _("mail switched off"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of mail (portal.core.notifications.MailKind) the person does not want."),
+    )
     is_staff = models.BooleanField(
         _("Django admin access"),
         default=False,

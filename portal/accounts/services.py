@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
 from portal.core.concurrency import versioned_update
-from portal.core.notifications import notify
+from portal.core.notifications import MailKind, notify
 
 from .models import (
     JoinRequest,
@@ -135,6 +135,7 @@ def join_request_create(*, user: User, organisation: Organisation, message: str)
     notify(
         users=admins,
         template="accounts/email/join_request_received",
+        kind=MailKind.JOIN_REQUESTS,
         context={"join_request": join_request, "organisation": organisation, "requester": user},
     )
     audit_record(actor=user, action="join_request.create", target=join_request)
@@ -170,6 +171,7 @@ def join_request_decide(
     notify(
         users=[locked.user],
         template="accounts/email/join_request_decided",
+        kind=MailKind.JOIN_REQUESTS,
         context={"join_request": locked, "organisation": locked.organisation},
     )
     audit_record(

@@ -14,3 +14,9 @@ PORTAL_MFA_EXEMPT_EMAILS = []
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Uploaded files (proposal attachments, partnership documents) go to a throwaway directory.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))

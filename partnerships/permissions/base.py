@@ -1,0 +1,205 @@
+"""The tenancy rules every Co-sharing page, fragment and download goes through."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from portal.accounts.permissions import is_portal_admin
+from portal.accounts.selectors import user_memberships
+from regions.models import RegionUserObjectPermission
+
+from ..models import (
+    GateRole,
+    Partnership,
+    PartnershipUserObjectPermission,
+    ProcessStep,
+    Proposal,
+    ReviewAssignment,
+)
+from ..workflow import PROPOSAL_EDITABLE, ProposalStatus
+
+WORK_PERM = "work_on_partnership"
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+
+
+def _region_ids_with(user: Any, codename: str) -> frozenset[int]:
+    """Regions where the user holds a guardian permission, read once per request."""
+    if not _signed_in(user):
+        return frozenset()
+    cache = user.__dict__.setdefault("_portal_region_perms", {})
+    if codename not in cache:
+        cache[codename] = frozenset(
+            RegionUserObjectPermission.objects.filter(
+                user=user, permission__codename=codename
+            ).values_list("content_object_id", flat=True)
+        )
+    return cache[codename]
+
+
+def coordinated_region_ids(user: Any) -> frozenset[int]:
+    """The regions the user coordinates (guardian `regions.coordinate_region`)."""
+    return _region_ids_with(user, "coordinate_region")
+
+
+def sponsored_region_ids(user: Any) -> frozenset[int]:
+    """The regions whose management the user sponsors for (guardian `regions.sponsor_region`)."""
+    return _region_ids_with(user, "sponsor_region")
+
+
+def member_organisation_ids(user: Any) -> frozenset[int]:
+    return frozenset(m.organisation_id for m in user_memberships(user))
+
+
+# --- Proposals -------------------------------------------------------------------------
+
+
+def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
+    """Proposals the user may open.
+
+    Members see their organisation's proposals in every state, drafts included. Coordinators see
+    what was submitted to their region or to a call their region is behind (never a draft that
+    was not submitted). Reviewers see the proposals they are assigned. Portal admins see all.
+    """
+    qs = Proposal.objects.all()
+    if not _signed_in(user):
+        return qs.none()
+    if is_portal_admin(user):
+        return qs
+    rule = Q(organisation_id__in=member_organisation_ids(user))
+    regions = coordinated_region_ids(user)
+    if regions:
+        in_region = Q(region_id__in=regions) | Q(call__regions__in=regions)
+        rule |= in_region & Q(submitted_at__isnull=False)
+    rule |= Q(
+        Exists(ReviewAssignment.objects.filter(proposal=OuterRef("pk"), reviewer=user)),
+        submitted_at__isnull=False,
+    )
+    # A call behind several regions joins through call.regions: keep each proposal once.
+    return qs.filter(pk__in=Proposal.objects.filter(rule).values("pk"))
+
+
+def get_proposal_for_user_or_404(user: Any, pk: Any) -> Proposal:
+    """The proposal if the user may see it; 404 for missing and forbidden alike."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    proposal = (
+        proposals_visible_to(user)
+        .select_related("organisation", "region", "call", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def can_edit_proposal(user: Any, proposal: Proposal) -> bool:
+    """Members of the proposing organisation edit it while it is a draft or changes are asked."""
+    if proposal.status not in PROPOSAL_EDITABLE or not _signed_in(user):
+        return False
+    return proposal.organisation_id in member_organisation_ids(user)
+
+
+def _coordinates_proposal(user: Any, proposal: Proposal) -> bool:
+    if is_portal_admin(user):
+        return True
+    regions = coordinated_region_ids(user)
+    if proposal.region_id in regions:
+        return True
+    if proposal.call_id is None or not regions:
+        return False
+    return proposal.call.regions.filter(pk__in=regions).exists()
+
+
+def can_triage_proposal(user: Any, proposal: Proposal) -> bool:
+    """The target region's coordinators (and portal admins) decide on a submitted proposal."""
+    if proposal.status != ProposalStatus.SUBMITTED or not _signed_in(user):
+        return False
+    return _coordinates_proposal(user, proposal)
+
+
+# --- Partnerships -------------------------------------------------------------------------
+
+
+def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
+    """Partnerships the user may open: their organisation is a party, they coordinate or sponsor
+    for its region, they were named in it (guardian grant), or they are a portal admin."""
+    qs = Partnership.objects.all()
+    if not _signed_in(user):
+        return qs.none()
+    if is_portal_admin(user):
+        return qs
+    rule = Q(region_id__in=coordinated_region_ids(user) | sponsored_region_ids(user))
+    orgs = member_organisation_ids(user)
+    if orgs:
+        rule |= Q(parties__organisation_id__in=orgs)
+    rule |= Q(
+        Exists(
+            PartnershipUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), user=user, permission__codename=WORK_PERM
+            )
+        )
+    )
+    return qs.filter(pk__in=Partnership.objects.filter(rule).values("pk"))
+
+
+def get_partnership_for_user_or_404(user: Any, pk: Any) -> Partnership:
+    """The partnership if the user may see it; 404 for missing and forbidden alike."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    partnership = (
+        partnerships_visible_to(user)
+        .select_related("region", "current_step", "template", "proposal")
+        .filter(pk=pk)
+        .first()
+    )
+    if partnership is None:
+        raise Http404
+    return partnership
+
+
+def can_view_partnership(user: Any, partnership: Partnership) -> bool:
+    return partnerships_visible_to(user).filter(pk=partnership.pk).exists()
+
+
+def can_coordinate_partnership(user: Any, partnership: Partnership) -> bool:
+    """The region's coordinators (and portal admins) move the partnership and manage parties."""
+    if not _signed_in(user):
+        return False
+    return is_portal_admin(user) or partnership.region_id in coordinated_region_ids(user)
+
+
+def can_work_on_partnership(user: Any, partnership: Partnership) -> bool:
+    """Coordinators, members of a party organisation and named people tick checklists, add
+    documents, post messages and edit the agreement. Sponsors only look and approve."""
+    if not _signed_in(user):
+        return False
+    if can_coordinate_partnership(user, partnership):
+        return True
+    orgs = member_organisation_ids(user)
+    if orgs and partnership.parties.filter(organisation_id__in=orgs).exists():
+        return True
+    return bool(user.has_perm(f"partnerships.{WORK_PERM}", partnership))
+
+
+def can_approve_gate(user: Any, partnership: Partnership, step: ProcessStep) -> bool:
+    """The step's gate role approves it: a coordinator, or the region's management sponsor.
+
+    A gate of kind `parties` is met by the agreement coming into force, not by a person.
+    Portal admins may approve a coordinator gate but not stand in for management.
+    """
+    if not _signed_in(user):
+        return False
+    if step.gate_role == GateRole.COORDINATOR:
+        return can_coordinate_partnership(user, partnership)
+    if step.gate_role == GateRole.SPONSOR:
+        return partnership.region_id in sponsored_region_ids(user)
+    return False
