@@ -1,0 +1,152 @@
+"""Uploaded files: checked by what they contain, not by what they are called.
+
+Every app that takes files (proposal attachments, partnership documents, later obstacle evidence)
+validates through `inspect_upload`, stores the file under a random name in private storage and
+serves it only through a view that checks the right (`file_response`).
+"""
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    key: str
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind("pdf", "PDF", "application/pdf", (".pdf",))
+DOCX = FileKind(
+    "docx",
+    "DOCX",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (".docx",),
+)
+XLSX = FileKind(
+    "xlsx",
+    "XLSX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (".xlsx",),
+)
+PNG = FileKind("png", "PNG", "image/png", (".png",))
+JPEG = FileKind("jpeg", "JPEG", "image/jpeg", (".jpg", ".jpeg"))
+
+DOCUMENT_KINDS = (PDF, DOCX, XLSX, PNG, JPEG)
+
+
+@dataclass(frozen=True)
+class InspectedUpload:
+    kind: FileKind
+    name: str  # safe display name, with the extension that matches the content
+    size: int
+    sha256: str
+
+
+def _sniff(fh: IO[bytes]) -> FileKind | None:
+    fh.seek(0)
+    head = fh.read(8)
+    fh.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fh) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            fh.seek(0)
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+    return None
+
+
+def safe_filename(name: str, *, max_length: int = 120) -> str:
+    """A display name without paths, control characters or shell and HTML specials.
+
+    Letters of any language (å, ä, ö) are kept; everything else becomes an underscore.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[^\w.\- ()]", "_", name, flags=re.UNICODE).strip(" ._")
+    stem, ext = os.path.splitext(name)
+    stem = stem[: max_length - len(ext)] or "file"
+    return f"{stem}{ext.lower()}"
+
+
+def inspect_upload(
+    upload: Any, *, kinds: tuple[FileKind, ...] = DOCUMENT_KINDS, max_size: int = 20 * MB
+) -> InspectedUpload:
+    """Check an uploaded file's size and content; raise ValidationError with a clear message.
+
+    The content decides the type: a file whose bytes are not one of `kinds` is refused whatever
+    its name says, and a name whose extension disagrees with the content is refused too.
+    """
+    allowed = ", ".join(k.label for k in kinds)
+    if upload.size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty."), params={"name": upload.name})
+    if upload.size > max_size:
+        raise ValidationError(
+            _("The file “%(name)s” is larger than %(max)s MB."),
+            params={"name": safe_filename(upload.name), "max": max_size // MB},
+            code="too_large",
+        )
+    kind = _sniff(upload)
+    if kind is None or kind not in kinds:
+        raise ValidationError(
+            _("The file “%(name)s” is not a file of an accepted kind (%(kinds)s)."),
+            params={"name": safe_filename(upload.name), "kinds": allowed},
+            code="bad_content",
+        )
+    name = safe_filename(upload.name)
+    stem, ext = os.path.splitext(name)
+    if ext and ext not in kind.extensions:
+        raise ValidationError(
+            _("The file “%(name)s” is named as %(ext)s but its content is %(kind)s."),
+            params={"name": name, "ext": ext, "kind": kind.label},
+            code="name_mismatch",
+        )
+    if not ext:
+        name = f"{stem}{kind.extensions[0]}"
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return InspectedUpload(kind=kind, name=name, size=upload.size, sha256=digest.hexdigest())
+
+
+def storage_name(inspected: InspectedUpload) -> str:
+    """A random stored name: nothing the uploader typed reaches the file system."""
+    return f"{uuid.uuid4().hex}{inspected.kind.extensions[0]}"
+
+
+def file_response(field_file: Any, *, name: str, content_type: str) -> FileResponse:
+    """Serve a private file as a download (never rendered inline by the browser)."""
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
