@@ -14,21 +14,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.admin import ReadOnlyAdminMixin
+
 from .models import InnovationUnit, Region, RegionAssignment
 from .services import region_remove_role, region_set_participating
-
-
-class ReadOnlyAdminMixin:
-    """Rows here are changed through services only, so the admin shows them without edit forms."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _run_for_each(

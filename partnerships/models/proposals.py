@@ -1,5 +1,6 @@
 """Calls (needs published by regions) and the collaboration proposals companies send in."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -85,7 +86,7 @@ class Call(TimeStampedModel, VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:call_detail", args=[self.pk])
 
-    def is_open(self, at: "timezone.datetime | None" = None) -> bool:
+    def is_open(self, at: dt.datetime | None = None) -> bool:
         now = at or timezone.now()
         return self.published and self.opens_at <= now < self.closes_at
 

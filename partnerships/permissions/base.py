@@ -112,7 +112,7 @@ def _coordinates_proposal(user: Any, proposal: Proposal) -> bool:
     regions = coordinated_region_ids(user)
     if proposal.region_id in regions:
         return True
-    if proposal.call_id is None or not regions:
+    if proposal.call is None or not regions:
         return False
     return proposal.call.regions.filter(pk__in=regions).exists()
 

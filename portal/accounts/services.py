@@ -1,5 +1,6 @@
 """Every write to users, organisations, memberships, join requests and roles."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -21,7 +22,7 @@ from .models import (
     OrganisationKind,
     User,
 )
-from .permissions import can_manage_organisation
+from .permissions import can_manage_organisation, is_portal_admin
 from .roles import Role
 
 
@@ -227,3 +228,35 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     audit_record(actor=actor, action="membership.remove", target=locked)
     locked.delete()
     _sync_company_role(user)
+
+
+@transaction.atomic
+def user_set_mail_preferences(*, actor: Any, user: User, muted: Iterable[str]) -> User:
+    """Switch kinds of mail off (`muted`) and every other kind on, with an audit row.
+
+    A person sets their own preferences (a portal admin may do it for them). Unknown kinds are
+    refused rather than stored, so a typo never silently blocks mail. Saving the same choice
+    again changes nothing and writes no audit row.
+    """
+    if actor != user and not is_portal_admin(actor):
+        raise PermissionDenied
+    wanted = set(muted)
+    unknown = wanted - set(MailKind.values)
+    if unknown:
+        raise ValueError(f"Unknown kinds of mail: {sorted(unknown)}")
+    ordered = [kind for kind in MailKind.values if kind in wanted]
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = list(locked.muted_mail or [])
+    if sorted(before) == sorted(ordered):
+        user.muted_mail = before
+        return user
+    locked.muted_mail = ordered
+    locked.save(update_fields=["muted_mail"])
+    user.muted_mail = ordered
+    audit_record(
+        actor=actor,
+        action="user.mail_preferences",
+        target=locked,
+        data={"muted": ordered, "before": before},
+    )
+    return user

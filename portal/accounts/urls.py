@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_mail
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("profile/", views.profile, name="profile"),
+    path("profile/mail/", views_mail.mail_preferences, name="mail_preferences"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
