@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.permissions import is_portal_admin
 
 from ..exports import pipeline_csv_response
+from ..models import ReviewAssignment
 from ..selectors import dashboards as selectors
 from ..selectors.dashboards import get_pipeline_region_for_user_or_404
 
@@ -45,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_calls": selectors.open_calls(),
         "nothing": not companies and not pipelines and not is_sponsor and not admin,
         "stale_days": selectors.STALE_AFTER.days,
+        "has_reviews": ReviewAssignment.objects.filter(reviewer=user).exists(),
     }
     return render(request, "partnerships/dashboard_index.html", context)
 

@@ -15,5 +15,8 @@ PORTAL_MFA_EXEMPT_EMAILS = [
     "coordinator.uppsala@demo.example",
     "coordinator.vgr@demo.example",
     "sponsor.ostergotland@demo.example",
+    "sponsor.uppsala@demo.example",
+    "sponsor.vasterbotten@demo.example",
+    "sponsor.vgr@demo.example",
     "reviewer@demo.example",
 ]

@@ -6,7 +6,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
+from partnerships.demo import seed_cosharing_demo
 from portal.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import organisation_create, role_grant, role_revoke
@@ -125,6 +127,9 @@ USERS: list[tuple[str, str, tuple[str, RegionRole] | None, list[Role], str | Non
     ("coordinator.uppsala@demo.example", "Ulla Uppsala", ("03", RegionRole.COORDINATOR), [], None),
     ("coordinator.vgr@demo.example", "Göran Götaland", ("14", RegionRole.COORDINATOR), [], None),
     ("sponsor.ostergotland@demo.example", "Siv Sponsor", ("05", RegionRole.SPONSOR), [], None),
+    ("sponsor.uppsala@demo.example", "Sara Sponsor", ("03", RegionRole.SPONSOR), [], None),
+    ("sponsor.vasterbotten@demo.example", "Viktor Sponsor", ("24", RegionRole.SPONSOR), [], None),
+    ("sponsor.vgr@demo.example", "Gunilla Sponsor", ("14", RegionRole.SPONSOR), [], None),
     ("reviewer@demo.example", "Rune Reviewer", None, [Role.OBSTACLE_REVIEWER], None),
     ("company@demo.example", "Karin Företag", None, [], "556677-8899"),
     ("academic@demo.example", "Anders Akademi", None, [], "202100-2932"),
@@ -143,7 +148,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, print_logins: bool = False, **options: Any) -> None:
         if not print_logins:
-            with transaction.atomic():
+            # The demo is built through the real services, which tell people by mail; nobody
+            # needs those dozens of messages on the console (tasks run in-process by default).
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                transaction.atomic(),
+            ):
                 self._seed()
             self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self._print_logins()
@@ -216,6 +226,8 @@ class Command(BaseCommand):
         # The organisations belong to their own people, not to the portal admin who seeded them.
         Membership.objects.filter(user=admin).delete()
         role_revoke(user=admin, role=Role.COMPANY_MEMBER)
+        # Co-sharing: calls, proposals and partnerships, written through the app's services.
+        seed_cosharing_demo(stdout=self.stdout)
 
     def _print_logins(self) -> None:
         exempt = set(settings.PORTAL_MFA_EXEMPT_EMAILS)

@@ -8,7 +8,7 @@ the busiest region, and prints median / p95 server time, queries per request and
 It then doubles the rows of the measured region and checks that no page's query count grew.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
-        .venv/bin/python bench/partnerships.py --proposals 10000 --partnerships 2000
+        .venv/bin/python bench/cosharing.py --proposals 10000 --partnerships 2000
 """
 
 import argparse
@@ -214,7 +214,9 @@ def _run(args: argparse.Namespace) -> None:
     company_party = PartnershipParty.objects.filter(
         partnership=partnership, organisation__isnull=False
     ).first()
+    assert company_party is not None
     member = Membership.objects.filter(organisation=company_party.organisation).first()
+    assert member is not None
     company = Client()
     company.force_login(member.user)
 

@@ -1,0 +1,186 @@
+"""Forms of the partnership page and the template editor. They validate input; the services
+hold the rules. Each form on the partnership page has its own prefix, so ids never collide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation, User
+
+from ..models import ChecklistItem, PartnershipParty, PartyKind, ProcessStep
+from ..workflow import PartnershipAction
+
+REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
+
+
+class StepBoundForm(forms.Form):
+    """Carries the step the person saw, so a second press of the same button moves nothing."""
+
+    expected_step_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AdvanceForm(StepBoundForm):
+    prefix = "advance"
+
+
+class MoveBackForm(StepBoundForm):
+    prefix = "back"
+    reason = forms.CharField(
+        label=_("Why does the partnership move back?"), max_length=2000, widget=REASON_WIDGET
+    )
+
+
+STATUS_CHOICES = [
+    (PartnershipAction.PAUSE.value, PartnershipAction.PAUSE.label),
+    (PartnershipAction.RESUME.value, PartnershipAction.RESUME.label),
+    (PartnershipAction.COMPLETE.value, PartnershipAction.COMPLETE.label),
+    (PartnershipAction.STOP.value, PartnershipAction.STOP.label),
+    (PartnershipAction.WITHDRAW.value, PartnershipAction.WITHDRAW.label),
+]
+
+
+class StatusForm(forms.Form):
+    prefix = "status"
+    action = forms.ChoiceField(label=_("What happens"), choices=STATUS_CHOICES)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=REASON_WIDGET,
+        help_text=_("Required except when resuming."),
+    )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            field = self.fields["action"]
+            field.choices = [c for c in STATUS_CHOICES if c[0] in allowed]  # type: ignore[attr-defined]
+
+
+class GateApproveForm(forms.Form):
+    prefix = "gate"
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=REASON_WIDGET
+    )
+
+
+class StepChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class DocumentForm(forms.Form):
+    prefix = "doc"
+    title = forms.CharField(label=_("Title"), max_length=200)
+    step = StepChoiceField(
+        label=_("Step"), queryset=ProcessStep.objects.none(), required=False, empty_label="—"
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 20 MB.")
+    )
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        step_field = self.fields["step"]
+        step_field.queryset = ProcessStep.objects.filter(  # type: ignore[attr-defined]
+            template_id=partnership.template_id
+        ).order_by("order")
+        if not self.is_bound:
+            self.initial["step"] = partnership.current_step_id
+
+
+class MessageForm(forms.Form):
+    prefix = "msg"
+    body = forms.CharField(
+        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ObstacleNoteForm(forms.Form):
+    prefix = "obstacle"
+    text = forms.CharField(
+        label=_("The obstacle"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PartyAddForm(forms.Form):
+    prefix = "party"
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of party"),
+        choices=[(k.value, k.label) for k in PartyKind if k != PartyKind.REGION],
+    )
+    role = forms.CharField(label=_("Role in the partnership"), max_length=200, required=False)
+
+
+class MemberAddForm(forms.Form):
+    prefix = "member"
+    party = forms.ModelChoiceField(label=_("Party"), queryset=PartnershipParty.objects.none())
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The person must already have an account in the portal."),
+    )
+    role = forms.CharField(label=_("Role"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = PartnershipParty.objects.filter(  # type: ignore[attr-defined]
+            partnership=partnership
+        ).select_related("organisation", "region", "unit")
+
+    def clean_email(self) -> Any:
+        email = self.cleaned_data["email"].strip()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this email address has an account."))
+        self.cleaned_data["user"] = user
+        return email
+
+
+class TemplateStepForm(forms.ModelForm):
+    class Meta:
+        model = ProcessStep
+        fields = [
+            "name_sv",
+            "name_en",
+            "guidance_sv",
+            "guidance_en",
+            "documents_sv",
+            "documents_en",
+            "gate_role",
+        ]
+        widgets = {
+            "guidance_sv": forms.Textarea(attrs={"rows": 10}),
+            "guidance_en": forms.Textarea(attrs={"rows": 10}),
+            "documents_sv": forms.Textarea(attrs={"rows": 3}),
+            "documents_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "guidance_sv": _(
+                "Simple HTML: paragraphs, lists, bold, italics, headings and links. "
+                "Anything else is removed."
+            ),
+            "guidance_en": _(
+                "Simple HTML: paragraphs, lists, bold, italics, headings and links. "
+                "Anything else is removed."
+            ),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
+
+
+class ChecklistItemForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = ["text_sv", "text_en", "help_sv", "help_en", "required"]
+        widgets = {
+            "help_sv": forms.Textarea(attrs={"rows": 2}),
+            "help_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
