@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from regions.models import Region
 
 from ..models import Call, CallCriterion, CollaborationKind, Proposal
+from ..services.proposals import EDITABLE_FIELDS
 from ..workflow import ProposalStatus
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -172,21 +173,7 @@ class ProposalForm(VersionedForm):
 
     class Meta:
         model = Proposal
-        fields = [
-            "title",
-            "summary",
-            "care_need",
-            "solution",
-            "trl",
-            "device_class",
-            "ce_marked",
-            "collaboration_kind",
-            "company_brings",
-            "company_asks",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "care_need": forms.Textarea(attrs={"rows": 5}),

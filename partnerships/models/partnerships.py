@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from portal.core.models import TimeStampedModel, VersionedModel
+from portal.core.models import StoredFile, TimeStampedModel, VersionedModel
 
 from ..workflow import PartnershipStatus
 from .process import ChecklistItem, ProcessStep, ProcessTemplate
@@ -260,7 +260,7 @@ class GateApproval(models.Model):
         return f"{self.partnership}: {self.step}"
 
 
-class PartnershipDocument(TimeStampedModel):
+class PartnershipDocument(StoredFile):
     partnership = models.ForeignKey(
         Partnership,
         verbose_name=_("partnership"),
@@ -277,17 +277,6 @@ class PartnershipDocument(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="private/partnerships/%Y/%m/", max_length=255)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("document")

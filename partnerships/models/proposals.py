@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.models import TimeStampedModel, VersionedModel
+from portal.core.models import StoredFile, TimeStampedModel, VersionedModel
 
 from ..workflow import ProposalStatus
 
@@ -217,24 +217,13 @@ class Proposal(TimeStampedModel, VersionedModel):
         return reverse("partnerships:proposal_detail", args=[self.pk])
 
 
-class ProposalAttachment(TimeStampedModel):
+class ProposalAttachment(StoredFile):
     """A file attached to a proposal: checked by content, stored privately, served by a view."""
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="private/proposals/%Y/%m/", max_length=255)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("attachment")

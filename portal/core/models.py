@@ -26,6 +26,30 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class StoredFile(TimeStampedModel):
+    """A private file checked by `portal.core.uploads.inspect_upload`: the display name it was
+    given, what its content is, its size and checksum, and who uploaded it. Subclasses add the
+    `file` field (with their own `upload_to`) and the row it belongs to."""
+
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditEvent(models.Model):
     """Who did what to which row, when and why. Written by services, never edited."""
 
