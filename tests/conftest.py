@@ -66,7 +66,8 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
-    """The rows the data migrations create (21 regions, role groups), as a fresh database has them.
+    """The rows the data migrations create (21 regions, role groups, the default Co-sharing
+    process and the clause library), as a fresh database has them.
 
     A transactional test's flush empties every table, data-migration rows included; a
     transactional test that needs them asks for this fixture.
@@ -76,6 +77,8 @@ def reference_data(transactional_db: None) -> None:
     for module, function in [
         ("regions.migrations.0002_swedish_regions", "load_regions"),
         ("portal.accounts.migrations.0002_roles", "create_roles"),
+        ("partnerships.migrations.0002_default_process_template", "load"),
+        ("partnerships.migrations.0003_clause_library", "load"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
 
