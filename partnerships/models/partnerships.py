@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portal.core.i18n import current_language
 from portal.core.models import StoredFile, TimeStampedModel, VersionedModel
 
 from ..workflow import PartnershipStatus
@@ -363,7 +364,11 @@ class PartnershipEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # What people wrote (a reason, a comment, a title), shown as written.
     text = models.TextField(_("details"), blank=True)
+    # What the portal wrote about the event, in each language (see `in_each_language`), so each
+    # reader sees it in their own language.
+    texts = models.JSONField(_("details in each language"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("timeline event")
@@ -372,6 +377,12 @@ class PartnershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership}: {self.get_kind_display()}"
+
+    @property
+    def description(self) -> str:
+        """The portal's words in the reader's language, then what the person wrote."""
+        generated = self.texts.get(current_language()) or self.texts.get("sv", "")
+        return "\n".join(part for part in (generated, self.text) if part)
 
 
 class ObstacleNote(TimeStampedModel):

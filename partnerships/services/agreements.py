@@ -16,7 +16,7 @@ partnership's `last_activity_at`. Mail goes out after commit.
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import Membership, User
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
+from portal.core.i18n import in_each_language
 from portal.core.notifications import MailKind, notify
 from regions.models import RegionAssignment, RegionRole
 
@@ -303,9 +304,10 @@ def _person(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _event(partnership: Partnership, actor: Any, kind: str, text: str = "") -> None:
+def _event(partnership: Partnership, actor: Any, kind: str, says: Callable[[], Any]) -> None:
+    """A timeline entry in every language (`says` renders it), so each reader sees their own."""
     PartnershipEvent.objects.create(
-        partnership=partnership, actor=_person(actor), kind=kind, text=text
+        partnership=partnership, actor=_person(actor), kind=kind, texts=in_each_language(says)
     )
     Partnership.objects.filter(pk=partnership.pk).update(last_activity_at=timezone.now())
 
@@ -400,7 +402,7 @@ def agreement_start(*, actor: Any, partnership: Partnership) -> Agreement:
         target=agreement,
         data={"kind": kind, "version": version.number, "checksum": version.checksum},
     )
-    _event(locked, actor, EventKind.AGREEMENT, _("The agreement was started."))
+    _event(locked, actor, EventKind.AGREEMENT, lambda: _("The agreement was started."))
     return agreement
 
 
@@ -502,10 +504,15 @@ def agreement_update(
         },
     )
     if created:
-        text = _("Version %(number)s of the agreement was written.") % {"number": version.number}
+        says = lambda: (
+            _("Version %(number)s of the agreement was written.")
+            % {  # noqa: E731
+                "number": version.number
+            }
+        )
     else:
-        text = _("The agreement was changed.")
-    _event(updated.partnership, actor, EventKind.AGREEMENT, text)
+        says = lambda: _("The agreement was changed.")  # noqa: E731
+    _event(updated.partnership, actor, EventKind.AGREEMENT, says)
     if voided:
         notify(
             users=agreement_people(updated.partnership),
@@ -537,15 +544,22 @@ def rule_check_set(*, actor: Any, agreement: Agreement, rule: str, done: bool) -
     else:
         changed = bool(RuleCheck.objects.filter(agreement=locked, rule=rule).delete()[0])
     if changed:
-        rule_text = str(dict(COLLABORATION_RULES)[rule])
+        rule_text = dict(COLLABORATION_RULES)[rule]
         audit_record(
             actor=actor,
             action="agreement.rule_checked" if done else "agreement.rule_unchecked",
             target=locked,
             data={"rule": rule},
         )
-        message = _("Rule confirmed: %(rule)s") if done else _("Rule no longer confirmed: %(rule)s")
-        _event(locked.partnership, actor, EventKind.AGREEMENT, message % {"rule": rule_text})
+        _event(
+            locked.partnership,
+            actor,
+            EventKind.AGREEMENT,
+            lambda: (
+                (_("Rule confirmed: %(rule)s") if done else _("Rule no longer confirmed: %(rule)s"))
+                % {"rule": rule_text}
+            ),
+        )
     return changed
 
 
@@ -616,7 +630,9 @@ def agreement_accept(
         partnership,
         actor,
         EventKind.AGREEMENT_ACCEPTED,
-        _("%(party)s accepted version %(number)s.") % {"party": party, "number": latest.number},
+        lambda: (
+            _("%(party)s accepted version %(number)s.") % {"party": party, "number": latest.number}
+        ),
     )
     party_ids = set(
         PartnershipParty.objects.filter(partnership=partnership).values_list("pk", flat=True)
@@ -640,7 +656,9 @@ def agreement_accept(
             partnership,
             actor,
             EventKind.AGREEMENT_IN_FORCE,
-            _("Version %(number)s of the agreement is in force.") % {"number": latest.number},
+            lambda: (
+                _("Version %(number)s of the agreement is in force.") % {"number": latest.number}
+            ),
         )
         notify(
             users=agreement_people(partnership),

@@ -6,7 +6,7 @@ and tasks), locks the partnership row, records a timeline event and an audit row
 `last_activity_at` and tells the people concerned after commit.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.accounts.models import OrganisationKind
 from portal.core.audit import audit_record
+from portal.core.i18n import in_each_language
 from portal.core.models import AuditEvent
 from portal.core.notifications import MailKind, notify
 from portal.core.uploads import DOCUMENT_KINDS, MB, inspect_upload, storage_name
@@ -248,14 +249,18 @@ def _event(
     actor: Any,
     kind: str,
     text: str = "",
+    says: Callable[[], Any] | None = None,
     from_step: ProcessStep | None = None,
     to_step: ProcessStep | None = None,
 ) -> PartnershipEvent:
+    """A timeline entry: `text` is what a person wrote; `says` renders what the portal says about
+    it, stored in every language so each reader sees their own."""
     return PartnershipEvent.objects.create(
         partnership=partnership,
         actor=_actor_or_none(actor),
         kind=kind,
         text=text,
+        texts=in_each_language(says) if says else {},
         from_step=from_step,
         to_step=to_step,
     )
@@ -578,14 +583,13 @@ def partnership_set_status(
     partnership.status = target
     partnership.status_reason = reason
     _touch(partnership, "status", "status_reason")
-    text = reason
-    if action in CLOSING_ACTIONS:
-        text = f"{PartnershipStatus(target).label}: {reason}"
+    closing = action in CLOSING_ACTIONS
     event = _event(
         partnership,
         actor=actor,
         kind=EVENT_FOR_ACTION[PartnershipAction(action)],
-        text=str(text),
+        text=reason,
+        says=(lambda: PartnershipStatus(target).label) if closing else None,
         from_step=partnership.current_step,
     )
     audit_record(
@@ -652,14 +656,14 @@ def checklist_set(
         check = ChecklistCheck.objects.create(
             partnership=partnership, item=item, checked_by=_actor_or_none(actor), note=note
         )
-        text = _("Ticked: %(item)s") % {"item": item.text}
+        says = lambda: _("Ticked: %(item)s") % {"item": item.text}  # noqa: E731
     else:
         assert existing is not None
         existing.delete()
         check = None
-        text = _("Unticked: %(item)s") % {"item": item.text}
+        says = lambda: _("Unticked: %(item)s") % {"item": item.text}  # noqa: E731
     _touch(partnership)
-    _event(partnership, actor=actor, kind=EventKind.CHECKLIST, text=text, to_step=item.step)
+    _event(partnership, actor=actor, kind=EventKind.CHECKLIST, says=says, to_step=item.step)
     audit_record(
         actor=actor,
         action="partnership.checklist_tick" if done else "partnership.checklist_untick",
@@ -734,7 +738,7 @@ def party_add(
         partnership,
         actor=actor,
         kind=EventKind.PARTY,
-        text=_("Party added: %(party)s") % {"party": organisation},
+        says=lambda: _("Party added: %(party)s") % {"party": organisation},
     )
     audit_record(
         actor=actor,
@@ -763,8 +767,10 @@ def party_member_add(
         partnership,
         actor=actor,
         kind=EventKind.PARTY,
-        text=_("%(person)s named for %(party)s")
-        % {"person": user.name or user.email, "party": party},
+        says=lambda: (
+            _("%(person)s named for %(party)s")
+            % {"person": user.name or user.email, "party": party}
+        ),
     )
     audit_record(
         actor=actor,
@@ -793,8 +799,10 @@ def party_member_remove(*, actor: Any, partnership: Partnership, member: PartyMe
         partnership,
         actor=actor,
         kind=EventKind.PARTY,
-        text=_("%(person)s no longer named for %(party)s")
-        % {"person": user.name or user.email, "party": party},
+        says=lambda: (
+            _("%(person)s no longer named for %(party)s")
+            % {"person": user.name or user.email, "party": party}
+        ),
     )
     audit_record(
         actor=actor,
