@@ -153,8 +153,12 @@ def _call(
     if existing is not None:
         return existing
     now = timezone.now()
+    regions = list(regions)
+    # A region is put behind a call only by its own coordinators; a call of several regions is
+    # set up by the portal admin here, as if each region's coordinator had agreed.
+    creator = cast.admin if set(regions) - {lead} else cast.coordinators[lead]
     call = call_create(
-        actor=cast.coordinators[lead],
+        actor=creator,
         lead_region=cast.regions[lead],
         regions=[cast.regions[code] for code in regions],
         data={
@@ -165,7 +169,7 @@ def _call(
         },
         criteria=criteria,
     )
-    return call_set_published(actor=cast.coordinators[lead], call=call, published=True)
+    return call_set_published(actor=creator, call=call, published=True)
 
 
 def seed_calls(cast: Cast) -> dict[str, Call]:

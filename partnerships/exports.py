@@ -23,7 +23,9 @@ from .selectors.dashboards import companies_of, is_gate_waiting, region_partners
 from .workflow import AgreementStatus
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What spreadsheets read as the start of a formula, also in full-width forms (Excel accepts
+# those); checked after any leading whitespace, which Excel skips too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 CHUNK_SIZE = 500
 
 
@@ -38,7 +40,7 @@ def safe_cell(value: Any) -> Any:
     """Neutralise spreadsheet formulas in text cells; numbers pass through unchanged."""
     if not isinstance(value, str):
         return value
-    if value.lstrip(" ").startswith(FORMULA_STARTS):
+    if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from ..models import Agreement, Partnership, PartnershipParty, PartyKind
 from ..workflow import AgreementStatus, PartnershipStatus
-from .base import can_work_on_partnership, coordinated_region_ids, member_organisation_ids
+from portal.accounts.permissions import is_portal_admin
+
+from .base import (
+    can_work_on_partnership,
+    coordinated_region_ids,
+    member_organisation_ids,
+    sponsored_region_ids,
+)
 
 
 def can_start_agreement(user: Any, partnership: Partnership) -> bool:
@@ -32,19 +39,27 @@ def can_edit_agreement(user: Any, agreement: Agreement) -> bool:
 
 
 def may_act_for_party(user: Any, party: PartnershipParty) -> bool:
-    """A party is bound by someone who acts for it: a member of its organisation, a coordinator
-    of its region (for the region party), or a person named for that party.
+    """A party is bound only by someone who acts for it.
 
-    Portal admins and sponsors do not accept on anyone's behalf. Uses `party.members` as
-    prefetched by the agreement page selector when available.
+    The region party: a coordinator of that region, nobody else. Another party: a member of its
+    organisation, or a person named for that party who holds no role on the region's side –
+    portal admins, the region's coordinators and sponsors never accept for a company or academia,
+    even if they were named for it (a coordinator naming themselves must not bind the company).
+    Uses `party.members` as prefetched by the agreement page selector when available.
     """
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
     if party.kind == PartyKind.REGION:
-        if party.region_id in coordinated_region_ids(user):
-            return True
-    elif party.organisation_id in member_organisation_ids(user):
+        return party.region_id in coordinated_region_ids(user)
+    if party.organisation_id in member_organisation_ids(user):
         return True
+    region_id = party.partnership.region_id
+    if (
+        is_portal_admin(user)
+        or region_id in coordinated_region_ids(user)
+        or region_id in sponsored_region_ids(user)
+    ):
+        return False
     return any(member.user_id == user.pk for member in party.members.all())
 
 

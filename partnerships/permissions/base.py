@@ -74,8 +74,10 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     if regions:
         in_region = Q(region_id__in=regions) | Q(call__regions__in=regions)
         rule |= in_region & Q(submitted_at__isnull=False)
+    # A reviewer loses sight of a proposal its company withdrew.
     rule |= Q(
         Exists(ReviewAssignment.objects.filter(proposal=OuterRef("pk"), reviewer=user)),
+        ~Q(status=ProposalStatus.WITHDRAWN),
         submitted_at__isnull=False,
     )
     # A call behind several regions joins through call.regions: keep each proposal once.
@@ -106,7 +108,8 @@ def can_edit_proposal(user: Any, proposal: Proposal) -> bool:
     return proposal.organisation_id in member_organisation_ids(user)
 
 
-def _coordinates_proposal(user: Any, proposal: Proposal) -> bool:
+def coordinates_proposal(user: Any, proposal: Proposal) -> bool:
+    """A coordinator of the target region or of a region behind the call (or a portal admin)."""
     if is_portal_admin(user):
         return True
     regions = coordinated_region_ids(user)
@@ -121,7 +124,7 @@ def can_triage_proposal(user: Any, proposal: Proposal) -> bool:
     """The target region's coordinators (and portal admins) decide on a submitted proposal."""
     if proposal.status != ProposalStatus.SUBMITTED or not _signed_in(user):
         return False
-    return _coordinates_proposal(user, proposal)
+    return coordinates_proposal(user, proposal)
 
 
 # --- Partnerships -------------------------------------------------------------------------

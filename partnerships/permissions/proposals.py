@@ -15,7 +15,7 @@ from portal.accounts.selectors import user_memberships
 from ..models import Call, Proposal, ProposalAttachment, ReviewAssignment
 from ..workflow import PROPOSAL_EDITABLE, ProposalAction, ProposalStatus, proposal_next_status
 from .base import (
-    _coordinates_proposal,
+    coordinates_proposal,
     _signed_in,
     can_edit_proposal,
     can_triage_proposal,
@@ -143,7 +143,7 @@ def can_assign_reviewers(user: Any, proposal: Proposal) -> bool:
         return False
     if not _signed_in(user):
         return False
-    return _coordinates_proposal(user, proposal)
+    return coordinates_proposal(user, proposal)
 
 
 def get_review_for_reviewer_or_404(user: Any, pk: Any) -> ReviewAssignment:

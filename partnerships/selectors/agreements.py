@@ -43,7 +43,7 @@ class AgreementPage:
 def agreement_parties(*, partnership: Partnership) -> list[PartnershipParty]:
     return region_first(
         PartnershipParty.objects.filter(partnership=partnership)
-        .select_related("region", "unit", "organisation")
+        .select_related("partnership", "region", "unit", "organisation")
         .prefetch_related(
             Prefetch("members", queryset=PartyMember.objects.only("id", "party_id", "user_id"))
         )

@@ -503,15 +503,13 @@ def agreement_update(
             "acceptances_voided": voided,
         },
     )
-    if created:
-        says = lambda: (
-            _("Version %(number)s of the agreement was written.")
-            % {  # noqa: E731
-                "number": version.number
-            }
-        )
-    else:
-        says = lambda: _("The agreement was changed.")  # noqa: E731
+    number = version.number
+
+    def says() -> str:
+        if created:
+            return _("Version %(number)s of the agreement was written.") % {"number": number}
+        return _("The agreement was changed.")
+
     _event(updated.partnership, actor, EventKind.AGREEMENT, says)
     if voided:
         notify(

@@ -38,8 +38,25 @@ def _clean_criteria(criteria: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _set_regions(call: Call, lead_region: Region, regions: Iterable[Region]) -> None:
-    call.regions.set({lead_region, *regions})
+def _set_regions(
+    *, actor: Any, call: Call, lead_region: Region, regions: Iterable[Region]
+) -> None:
+    """A region joins a call only by one of its own coordinators: being behind a call lets a
+    region's coordinators decide on its proposals, so no region is put behind one by others."""
+    wanted = {lead_region, *regions}
+    added = wanted - set(call.regions.all())
+    refused = sorted(r.name for r in added if not can_lead_call_in(actor, r.pk))
+    if refused:
+        raise ValidationError(
+            {
+                "regions": _(
+                    "You can only add regions you coordinate. Ask their coordinators to add: "
+                    "%(regions)s."
+                )
+                % {"regions": ", ".join(refused)}
+            }
+        )
+    call.regions.set(wanted)
 
 
 def _replace_criteria(call: Call, criteria: list[dict[str, Any]]) -> None:
@@ -87,7 +104,7 @@ def call_create(
         created_by=actor,
         **{key: data[key] for key in CALL_FIELDS},
     )
-    _set_regions(call, lead_region, regions)
+    _set_regions(actor=actor, call=call, lead_region=lead_region, regions=regions)
     _replace_criteria(call, _clean_criteria(criteria))
     audit_record(actor=actor, action="call.create", target=call)
     return call
@@ -117,7 +134,7 @@ def call_update(
     changes = {key: data[key] for key in CALL_FIELDS if key in data}
     changes["lead_region"] = lead
     updated = versioned_update(instance=call, expected_version=expected_version, changes=changes)
-    _set_regions(updated, lead, regions)
+    _set_regions(actor=actor, call=updated, lead_region=lead, regions=regions)
     _replace_criteria(updated, _clean_criteria(criteria))
     audit_record(actor=actor, action="call.update", target=updated)
     return updated

@@ -47,6 +47,9 @@ from ..permissions.base import (
     can_approve_gate,
     can_coordinate_partnership,
     can_work_on_partnership,
+    coordinated_region_ids,
+    coordinates_proposal,
+    sponsored_region_ids,
 )
 from ..workflow import (
     PARTNERSHIP_OPEN,
@@ -54,6 +57,7 @@ from ..workflow import (
     AgreementStatus,
     PartnershipAction,
     PartnershipStatus,
+    ProposalStatus,
     partnership_next_status,
 )
 
@@ -120,7 +124,9 @@ def _start(
     region_party = PartnershipParty.objects.create(
         partnership=partnership, kind=PartyKind.REGION, region=region
     )
-    if getattr(actor, "is_authenticated", False):
+    # Only a coordinator of the region is named for the region party (a portal admin who starts
+    # a partnership is not: naming is what lets a person act for a party).
+    if getattr(actor, "is_authenticated", False) and region.pk in coordinated_region_ids(actor):
         _name_member(party=region_party, user=actor, role=_("Coordinator"))
     PartnershipEvent.objects.create(
         partnership=partnership,
@@ -138,7 +144,15 @@ def partnership_create_from_proposal(*, actor: Any, proposal: Proposal) -> Partn
     The region's own current template is used if it has one, else the national default. The
     region and the proposing organisation become parties; the proposal's author and the accepting
     coordinator are named people and receive `partnerships.work_on_partnership`.
+    Refused unless the proposal is accepted, has no partnership yet, and the actor coordinates
+    it (services are called from more places than the accept view).
     """
+    if proposal.status != ProposalStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted proposal becomes a partnership."))
+    if not coordinates_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the region's coordinators may do this."))
+    if Partnership.objects.filter(proposal=proposal).exists():
+        raise ValidationError(_("This proposal already has a partnership."))
     partnership = _start(
         actor=actor,
         region=proposal.region,
@@ -218,8 +232,6 @@ def _is_admin(user: Any) -> bool:
 
 
 def _coordinated(user: Any) -> frozenset[int]:
-    from ..permissions.base import coordinated_region_ids
-
     return coordinated_region_ids(user)
 
 
@@ -761,6 +773,20 @@ def party_member_add(
         raise ValidationError(_("That party is not part of this partnership."))
     if PartyMember.objects.filter(party=party, user=user).exists():
         raise ValidationError({"email": _("This person is already named for the party.")})
+    if party.kind != PartyKind.REGION and (
+        _is_admin(user)
+        or partnership.region_id in coordinated_region_ids(user)
+        or partnership.region_id in sponsored_region_ids(user)
+    ):
+        # Naming is what lets a person act (and accept the agreement) for a party: the region's
+        # own people must never be able to bind the company or academia.
+        raise ValidationError(
+            {
+                "email": _(
+                    "This person acts for the region and cannot be named for another party."
+                )
+            }
+        )
     member = _name_member(party=party, user=user, role=(role or "").strip()[:150])
     _touch(partnership)
     _event(

@@ -30,7 +30,7 @@ from ..models import (
     ProposalAttachment,
     ReviewAssignment,
 )
-from ..permissions.base import _coordinates_proposal, member_organisation_ids
+from ..permissions.base import coordinates_proposal, member_organisation_ids
 from ..permissions.proposals import (
     can_assign_reviewers,
     can_edit_review,
@@ -311,7 +311,7 @@ def _triage(
     *, actor: Any, proposal: Proposal, action: str, message: str, template: str
 ) -> Proposal:
     locked = _lock(proposal)
-    if not _coordinates_proposal(actor, locked) or locked.submitted_at is None:
+    if not coordinates_proposal(actor, locked) or locked.submitted_at is None:
         raise PermissionDenied
     moved = _move(
         actor=actor,

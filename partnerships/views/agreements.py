@@ -9,11 +9,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error
@@ -95,9 +95,10 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_page(request, partnership)
 
 
-@require_POST
 def agreement_start(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     if not can_work_on_partnership(request.user, partnership):
         raise Http404
     try:
@@ -182,9 +183,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def agreement_rules(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     if not can_work_on_partnership(request.user, partnership):
         raise Http404
     agreement = _agreement_or_404(partnership)
@@ -217,9 +219,10 @@ def agreement_rules(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_agreement_url(partnership, "rules"))
 
 
-@require_POST
 def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     agreement = _agreement_or_404(partnership)
     form = AcceptForm(request.POST)
     if not form.is_valid():

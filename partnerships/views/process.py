@@ -11,11 +11,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.forms import apply_validation_error
 from portal.core.uploads import file_response
@@ -170,9 +170,10 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return _checklist_response(request, partnership)
 
 
-@require_POST
 def checklist_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     item = (
         ChecklistItem.objects.filter(pk=item_pk, step__template_id=partnership.template_id)
         .select_related("step")
@@ -214,9 +215,10 @@ def _worker_partnership(request: HttpRequest, pk: int) -> Partnership:
     return partnership
 
 
-@require_POST
 def advance(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
@@ -236,9 +238,10 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, advance_form=form)
 
 
-@require_POST
 def move_back(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = MoveBackForm(request.POST)
     if form.is_valid():
         try:
@@ -265,9 +268,10 @@ def move_back(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, back_form=form)
 
 
-@require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = StatusForm(request.POST, allowed=_allowed_status_actions(partnership))
     if form.is_valid():
         try:
@@ -289,9 +293,10 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, status_form=form)
 
 
-@require_POST
 def gate_approve(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     step = partnership.current_step
     if not can_approve_gate(request.user, partnership, step):
         raise Http404
@@ -312,9 +317,10 @@ def gate_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, gate_form=form)
 
 
-@require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _worker_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = DocumentForm(request.POST, request.FILES, partnership=partnership)
     if form.is_valid():
         try:
@@ -342,9 +348,10 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     return file_response(document.file, name=document.name, content_type=document.content_type)
 
 
-@require_POST
 def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _worker_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -359,9 +366,10 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, message_form=form)
 
 
-@require_POST
 def obstacle_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _worker_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = ObstacleNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -379,9 +387,10 @@ def obstacle_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, obstacle_form=form)
 
 
-@require_POST
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = PartyAddForm(request.POST)
     if form.is_valid():
         try:
@@ -400,9 +409,10 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, party_form=form)
 
 
-@require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     form = MemberAddForm(request.POST, partnership=partnership)
     if form.is_valid():
         try:
@@ -421,9 +431,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, partnership, status=400, member_form=form)
 
 
-@require_POST
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     partnership = _coordinator_partnership(request, pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     member = (
         PartyMember.objects.filter(pk=member_pk, party__partnership=partnership)
         .select_related("party", "user")
@@ -465,11 +476,12 @@ def template_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 def template_copy(request: HttpRequest, slug: str) -> HttpResponse:
     region = Region.objects.filter(slug=slug).first()
     if region is None or not can_copy_template_for_region(request.user, region):
         raise Http404
+    if request.method != "POST":  # after the check: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     default = ProcessTemplate.objects.filter(
         region__isnull=True, is_current=True, family=services.DEFAULT_FAMILY
     ).first()
@@ -615,10 +627,11 @@ def template_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
     )
 
 
-@require_POST
 def template_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     template = _editable_template(request, pk)
     item = _template_item(template, item_pk)
+    if request.method != "POST":  # after the fetch: a forbidden GET is a 404
+        return HttpResponseNotAllowed(["POST"])
     changed = template_services.checklist_item_remove(actor=request.user, item=item)
     _revised_message(request, template, changed)
     messages.success(request, _("The checklist item was removed."))

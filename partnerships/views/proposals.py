@@ -41,10 +41,10 @@ from ..forms.proposals import (
 )
 from ..models import Proposal, ReviewAssignment
 from ..permissions.base import (
-    _coordinates_proposal,
     can_edit_proposal,
     can_triage_proposal,
     coordinated_region_ids,
+    coordinates_proposal,
     get_proposal_for_user_or_404,
 )
 from ..permissions.proposals import (
@@ -421,7 +421,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in DECISIONS:
         raise Http404
-    if not _coordinates_proposal(request.user, proposal):
+    if not coordinates_proposal(request.user, proposal):
         raise Http404
     if not can_triage_proposal(request.user, proposal):
         messages.error(request, _("The proposal is no longer waiting for a decision."))

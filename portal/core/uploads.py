@@ -75,6 +75,9 @@ def _sniff(fh: IO[bytes]) -> FileKind | None:
         finally:
             fh.seek(0)
         if "[Content_Types].xml" in names:
+            # Macro-enabled documents (.docm/.xlsm) carry a VBA project: refused under any name.
+            if any(name.endswith("vbaProject.bin") for name in names):
+                return None
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:
