@@ -85,6 +85,9 @@ def region_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ConcurrentEditError as exc:
             conflict = rebase_on_conflict(form, exc)
+            if not conflict:  # what was typed is stored already: a double submit
+                messages.success(request, _("The region page was saved."))
+                return redirect(region)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -135,6 +138,9 @@ def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as exc:
             conflict = rebase_on_conflict(form, exc)
+            if not conflict:  # what was typed is stored already: a double submit
+                messages.success(request, _("%(name)s was saved.") % {"name": unit.name})
+                return redirect(_units_url(region))
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

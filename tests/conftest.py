@@ -7,6 +7,7 @@ a missing service fails the run instead.
 import importlib
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -62,6 +63,17 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the settings' language: a request by a Swedish user activates Swedish
+    for the thread, which must not leak into the next test's direct service calls."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

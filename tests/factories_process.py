@@ -29,7 +29,13 @@ from tests.factories_partnerships import ProposalFactory
 def make_admin(email: str = "admin@portal.example.se") -> Any:
     from allauth.mfa.models import Authenticator
 
-    admin = UserFactory(email=email, name="Portal Admin")
+    from portal.accounts.models import User
+
+    # Fetched, not rebuilt: the factory would set the password again, and a copy of the admin
+    # signed in earlier would then carry a stale session hash.
+    admin = User.objects.filter(email=email).first() or UserFactory(
+        email=email, name="Portal Admin"
+    )
     role_grant(user=admin, role=Role.PORTAL_ADMIN)
     Authenticator.objects.get_or_create(
         user=admin, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}

@@ -114,6 +114,9 @@ class RuleCheckForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    party = forms.IntegerField()
-    version = forms.IntegerField(min_value=1)
-    checksum = forms.CharField(max_length=64, min_length=64)
+    """The hidden fields of an accept button: the party, and the version and checksum the person
+    read. Anything else was not sent by the page."""
+
+    party = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    checksum = forms.RegexField(regex=r"\A[0-9a-f]{64}\Z")

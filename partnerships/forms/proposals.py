@@ -5,10 +5,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import VersionedForm
 from portal.accounts.models import User
+from portal.core.forms import differs_from_stored
 from regions.models import Region
 
 from ..models import Call, CallCriterion, CollaborationKind, Proposal
@@ -75,25 +77,47 @@ class CallForm(VersionedForm):
             ),
         }
 
+    # Set by the create form: a second POST of the same form (a double click) finds the call the
+    # first one created instead of creating another one.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, lead_regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_region"].queryset = lead_regions  # type: ignore[attr-defined]
         for name in ("opens_at", "closes_at"):
             field: Any = self.fields[name]
             field.input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        # Only a region's own coordinators put it behind a call (the service refuses others):
+        # offer the regions the user may lead in, and those already behind the call.
+        offered = Q(pk__in=lead_regions.values("pk"))
         if not self.instance.pk:
             self.fields["version"].required = False
+            if not self.is_bound:
+                self.initial["client_token"] = uuid.uuid4()
         else:
-            self.initial["regions"] = [
-                r.pk for r in self.instance.regions.all() if r.pk != self.instance.lead_region_id
-            ]
+            del self.fields["client_token"]
+            behind = [r.pk for r in self.instance.regions.all()]
+            offered |= Q(pk__in=behind)
+            self.initial["regions"] = [r for r in behind if r != self.instance.lead_region_id]
+        regions_field: Any = self.fields["regions"]
+        regions_field.queryset = Region.objects.filter(offered).order_by("code")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The call must close after it opens."))
+        lead, regions = cleaned.get("lead_region"), cleaned.get("regions")
+        if lead is not None and regions is not None:
+            # The lead region is always behind the call; "other regions" are the others.
+            cleaned["regions"] = [r for r in regions if r.pk != lead.pk]
         return cleaned
+
+    def conflict_stored_value(self, name: str, current: Any) -> Any:
+        """The conflict panel compares "other regions" without the lead region, as shown."""
+        if name == "regions":
+            return [r for r in current.regions.order_by("code") if r.pk != current.lead_region_id]
+        return getattr(current, name, None)
 
     def _post_clean(self) -> None:
         # The model's constraints are checked by the service and the database; the M2M and the
@@ -161,7 +185,11 @@ class ProposalNewForm(forms.Form):
             self.initial["client_token"] = uuid.uuid4()
 
 
+CE_MARKED_SENT = "ce_marked_sent"
+
+
 class ProposalForm(VersionedForm):
+    ce_marked_sent = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
     trl = forms.TypedChoiceField(
         label=_("Maturity (TRL 1–9)"),
         choices=TRL_CHOICES,
@@ -203,15 +231,33 @@ class ProposalForm(VersionedForm):
             *CollaborationKind.choices,
         ]
 
+    def submitted_fields(self) -> list[str]:
+        """The fields the request actually carried. An unchecked checkbox sends nothing, so the
+        form carries a hidden marker (`ce_marked_sent`) to tell "unchecked" from "not sent"."""
+        sent = set(self.data)
+        if CE_MARKED_SENT in sent:
+            sent.add("ce_marked")
+        return [name for name in self._meta.fields or [] if name in sent]
+
     def valid_changes(self) -> dict[str, Any]:
-        """The fields that validated, for autosave (the others are kept as stored)."""
+        """The fields that were sent and validated, for autosave: the others are kept as stored
+        (a field missing from the request is never blanked)."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {
             name: cleaned[name]
-            for name in self._meta.fields or []
+            for name in self.submitted_fields()
             if name in cleaned and name not in self.errors
         }
+
+    def matches_stored(self, current: Proposal) -> bool:
+        """Every field sent is valid and equals the stored row: the save that "conflicted" was
+        the user's own (an autosave in flight when Save was pressed, a double submit)."""
+        self.is_valid()
+        names = self.submitted_fields()
+        return bool(names) and not any(
+            name in self.errors or differs_from_stored(self, name, current) for name in names
+        )
 
 
 class DecisionForm(forms.Form):

@@ -180,7 +180,12 @@ class AgreementAcceptance(models.Model):
         verbose_name_plural = _("acceptances")
         ordering = ["accepted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "party"], name="accept_version_once"),
+            # One standing acceptance per version and party; voided ones stay as history.
+            models.UniqueConstraint(
+                fields=["version", "party"],
+                condition=Q(voided_at__isnull=True),
+                name="accept_version_once",
+            ),
         ]
 
     def __str__(self) -> str:

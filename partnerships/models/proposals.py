@@ -57,6 +57,9 @@ class Call(TimeStampedModel, VersionedModel):
         related_name="calls",
         help_text=_("The regions behind the call, the lead region included."),
     )
+    # Set by the form that created the call: a second POST of the same form (a double click)
+    # finds this row instead of creating another call.
+    client_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=20000)
     opens_at = models.DateTimeField(_("opens"))

@@ -7,10 +7,10 @@ partnership is active. Accepting is done for one party by someone who acts for i
 
 from typing import Any
 
-from ..models import Agreement, Partnership, PartnershipParty, PartyKind
-from ..workflow import AgreementStatus, PartnershipStatus
 from portal.accounts.permissions import is_portal_admin
 
+from ..models import Agreement, Partnership, PartnershipParty, PartyKind
+from ..workflow import AgreementStatus, PartnershipStatus
 from .base import (
     can_work_on_partnership,
     coordinated_region_ids,

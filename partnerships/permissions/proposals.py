@@ -15,11 +15,11 @@ from portal.accounts.selectors import user_memberships
 from ..models import Call, Proposal, ProposalAttachment, ReviewAssignment
 from ..workflow import PROPOSAL_EDITABLE, ProposalAction, ProposalStatus, proposal_next_status
 from .base import (
-    coordinates_proposal,
     _signed_in,
     can_edit_proposal,
     can_triage_proposal,
     coordinated_region_ids,
+    coordinates_proposal,
     get_proposal_for_user_or_404,
     member_organisation_ids,
 )

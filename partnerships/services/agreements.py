@@ -16,6 +16,7 @@ partnership's `last_activity_at`. Mail goes out after commit.
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -67,6 +68,8 @@ DEFAULT_ROLE: dict[str, str] = {
 TEXT_MAX = 300
 NUMBER_MAX = 1_000_000
 DECIMAL_MAX = Decimal("100000000")
+WHOLE_NUMBER = re.compile(r"[0-9]+", re.ASCII)
+AMOUNT = re.compile(r"[0-9]+(?:[.,][0-9]+)?", re.ASCII)
 
 # The agreement's own wording is fixed per language (not taken from the translation catalogs), so
 # a changed translation never changes the text, and with it the checksum, of a signed agreement.
@@ -128,27 +131,36 @@ def clean_value(variable: Mapping[str, Any], raw: Any) -> str:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError(_("Fill in this value."))
     if kind == "number":
-        if isinstance(raw, bool):
-            raise ValidationError(_("Enter a whole number."))
-        try:
-            number = int(str(raw).strip().replace(" ", ""))
-        except ValueError as exc:
-            raise ValidationError(_("Enter a whole number.")) from exc
-        if number < 0 or number > NUMBER_MAX:
+        text = str(raw).strip()
+        # Plain ASCII digits only: int() would also take "1_000", "+5" or other scripts' digits.
+        if isinstance(raw, bool) or not WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError(_("Enter a whole number with digits only, such as 120."))
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(NUMBER_MAX)) or int(digits) > NUMBER_MAX:
             raise ValidationError(
                 _("Enter a number between 0 and %(max)s.") % {"max": f"{NUMBER_MAX:,}"}
             )
-        return str(number)
+        return digits
     if kind == "decimal":
-        text = str(raw).strip().replace(" ", "").replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValidationError(_("Enter an amount, such as 850 or 850.50.")) from exc
-        if not amount.is_finite() or amount < 0 or amount > DECIMAL_MAX:
-            raise ValidationError(_("Enter an amount, such as 850 or 850.50."))
-        if amount != amount.quantize(Decimal("0.01")):
+        text = str(raw).strip()
+        # Digits with at most one decimal comma or point: Decimal() would also take "1e3",
+        # "NaN", "Infinity" or "1_000".
+        if isinstance(raw, bool) or not AMOUNT.fullmatch(text):
+            raise ValidationError(
+                _(
+                    "Enter an amount with digits and at most one decimal separator, such as 850 "
+                    "or 850,50."
+                )
+            )
+        whole, _sep, fraction = text.replace(",", ".").partition(".")
+        if len(fraction.rstrip("0")) > 2:
             raise ValidationError(_("Use at most two decimals."))
+        whole = whole.lstrip("0") or "0"
+        amount = Decimal(f"{whole}.{fraction or '0'}") if len(whole) < 20 else DECIMAL_MAX + 1
+        if amount > DECIMAL_MAX:
+            raise ValidationError(
+                _("Enter an amount between 0 and %(max)s.") % {"max": f"{DECIMAL_MAX:,.0f}"}
+            )
         return f"{amount.quantize(Decimal('0.01'))}"
     if kind == "date":
         if isinstance(raw, dt.date):
@@ -295,6 +307,74 @@ def _record_version(agreement: Agreement, actor: Any) -> tuple[AgreementVersion,
         created_by=_person(actor),
     )
     return version, True
+
+
+def _void_acceptances(agreement: Agreement, *, before: int | None = None) -> int:
+    """Void the standing acceptances (only those of versions before `before`, if given)."""
+    acceptances = AgreementAcceptance.objects.filter(
+        version__agreement=agreement, voided_at__isnull=True
+    )
+    if before is not None:
+        acceptances = acceptances.filter(version__number__lt=before)
+    return acceptances.update(voided_at=timezone.now())
+
+
+def _tell_acceptances_voided(
+    agreement: Agreement,
+    actor: Any,
+    version: AgreementVersion,
+    *,
+    template: str,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    notify(
+        users=agreement_people(agreement.partnership),
+        template=template,
+        context={
+            "partnership": agreement.partnership,
+            "agreement": agreement,
+            "version": version,
+            "actor": _person(actor),
+            **(extra or {}),
+        },
+        kind=MailKind.AGREEMENT_VERSION,
+    )
+
+
+def _write_version(
+    agreement: Agreement,
+    actor: Any,
+    *,
+    action: str,
+    data: Mapping[str, Any],
+    says: Callable[[AgreementVersion, bool], Any],
+    always: bool = True,
+) -> tuple[AgreementVersion, bool]:
+    """The one path after anything that may change the text: a new version when the rendered
+    text differs from the latest one, acceptances of earlier versions voided, an audit row and a
+    timeline event (`says(version, created)`), and everyone told when acceptances were voided.
+    With `always=False` nothing is recorded when the text did not change."""
+    version, created = _record_version(agreement, actor)
+    if not created and not always:
+        return version, created
+    voided = _void_acceptances(agreement, before=version.number) if created else 0
+    audit_record(
+        actor=actor,
+        action=action,
+        target=agreement,
+        data={
+            **data,
+            "version": version.number,
+            "checksum": version.checksum,
+            "acceptances_voided": voided,
+        },
+    )
+    _event(agreement.partnership, actor, EventKind.AGREEMENT, lambda: says(version, created))
+    if voided:
+        _tell_acceptances_voided(
+            agreement, actor, version, template="partnerships/email/agreement_version"
+        )
+    return version, created
 
 
 # --- Helpers for every write -------------------------------------------------------------------
@@ -473,7 +553,7 @@ def agreement_update(
 
     before = _state(current)
     after = {"language": language, "region_role": region_role, "clauses": new_values}
-    if before == after:
+    if before == after and not _text_is_stale(current):
         return current
     updated = versioned_update(
         instance=current,
@@ -485,50 +565,66 @@ def agreement_update(
         AgreementClause.objects.update_or_create(
             agreement=updated, clause=clause, defaults={"values": new_values[clause.key]}
         )
-    version, created = _record_version(updated, actor)
-    voided = 0
-    if created:
-        voided = AgreementAcceptance.objects.filter(
-            version__agreement=updated, voided_at__isnull=True, version__number__lt=version.number
-        ).update(voided_at=timezone.now())
-    audit_record(
-        actor=actor,
+    _write_version(
+        updated,
+        actor,
         action="agreement.update",
-        target=updated,
-        data={
-            "before": before,
-            "after": after,
-            "version": version.number,
-            "checksum": version.checksum,
-            "acceptances_voided": voided,
-        },
+        data={"before": before, "after": after},
+        says=_says_updated,
     )
-    number = version.number
-
-    def says() -> str:
-        if created:
-            return _("Version %(number)s of the agreement was written.") % {"number": number}
-        return _("The agreement was changed.")
-
-    _event(updated.partnership, actor, EventKind.AGREEMENT, says)
-    if voided:
-        notify(
-            users=agreement_people(updated.partnership),
-            template="partnerships/email/agreement_version",
-            context={
-                "partnership": updated.partnership,
-                "agreement": updated,
-                "version": version,
-                "actor": _person(actor),
-            },
-            kind=MailKind.AGREEMENT_VERSION,
-        )
     return updated
+
+
+def _says_updated(version: AgreementVersion, created: bool) -> str:
+    if created:
+        return _("Version %(number)s of the agreement was written.") % {"number": version.number}
+    return _("The agreement was changed.")
+
+
+def _text_is_stale(agreement: Agreement) -> bool:
+    """Whether the text rendered now (parties, clause library) differs from the latest version."""
+    latest = AgreementVersion.objects.filter(agreement=agreement).order_by("-number").first()
+    return latest is None or latest.text != _render(agreement)
+
+
+@transaction.atomic
+def agreement_refresh(*, actor: Any, agreement: Agreement) -> AgreementVersion | None:
+    """Re-render the text after something it names changed outside the editor (a party joined).
+
+    If the text differs from the latest version, version N+1 is written, acceptances of earlier
+    versions are voided and everyone concerned is told, exactly as after an edit. Refused once the
+    agreement is in force (an agreement in force is final). Returns the new version, or None when
+    the text did not change.
+    """
+    if not can_work_on_partnership(actor, agreement.partnership):
+        raise PermissionDenied
+    locked = _lock(agreement)
+    if locked.status == AgreementStatus.IN_FORCE:
+        raise ValidationError(
+            _("The agreement is in force and can no longer be changed."), code="in_force"
+        )
+    version, created = _write_version(
+        locked,
+        actor,
+        action="agreement.refresh",
+        data={},
+        says=lambda version, _created: (
+            _("The parties changed: version %(number)s of the agreement was written.")
+            % {"number": version.number}
+        ),
+        always=False,
+    )
+    return version if created else None
 
 
 @transaction.atomic
 def rule_check_set(*, actor: Any, agreement: Agreement, rule: str, done: bool) -> bool:
-    """Confirm (or take back) one collaboration rule. Returns whether anything changed."""
+    """Confirm (or take back) one collaboration rule. Returns whether anything changed.
+
+    An acceptance requires every rule confirmed, so taking a rule back voids the standing
+    acceptances of the latest version (like any change after an acceptance) and everyone
+    concerned is told; the parties accept again once the rule is confirmed again.
+    """
     if not can_work_on_partnership(actor, agreement.partnership):
         raise PermissionDenied
     if rule not in RULE_KEYS:
@@ -541,24 +637,54 @@ def rule_check_set(*, actor: Any, agreement: Agreement, rule: str, done: bool) -
         )
     else:
         changed = bool(RuleCheck.objects.filter(agreement=locked, rule=rule).delete()[0])
-    if changed:
-        rule_text = dict(COLLABORATION_RULES)[rule]
-        audit_record(
-            actor=actor,
-            action="agreement.rule_checked" if done else "agreement.rule_unchecked",
-            target=locked,
-            data={"rule": rule},
-        )
-        _event(
-            locked.partnership,
+    if not changed:
+        return False
+    # Kept in the audit row: accepting the same version again reuses the voided row.
+    standing = (
+        []
+        if done
+        else [
+            {
+                "party": row["party_id"],
+                "version": row["version__number"],
+                "accepted_by": row["accepted_by_id"],
+                "accepted_at": row["accepted_at"].isoformat(),
+                "checksum": row["checksum"],
+            }
+            for row in AgreementAcceptance.objects.filter(
+                version__agreement=locked, voided_at__isnull=True
+            ).values("party_id", "version__number", "accepted_by_id", "accepted_at", "checksum")
+        ]
+    )
+    voided = _void_acceptances(locked) if standing else 0
+    rule_text = dict(COLLABORATION_RULES)[rule]
+    audit_record(
+        actor=actor,
+        action="agreement.rule_checked" if done else "agreement.rule_unchecked",
+        target=locked,
+        data={"rule": rule, "acceptances_voided": standing},
+    )
+
+    def says() -> str:
+        if done:
+            return _("Rule confirmed: %(rule)s") % {"rule": rule_text}
+        if voided:
+            return _(
+                "Rule no longer confirmed: %(rule)s. The acceptances given so far were voided."
+            ) % {"rule": rule_text}
+        return _("Rule no longer confirmed: %(rule)s") % {"rule": rule_text}
+
+    _event(locked.partnership, actor, EventKind.AGREEMENT, says)
+    latest = AgreementVersion.objects.filter(agreement=locked).order_by("-number").first()
+    if voided and latest is not None:
+        _tell_acceptances_voided(
+            locked,
             actor,
-            EventKind.AGREEMENT,
-            lambda: (
-                (_("Rule confirmed: %(rule)s") if done else _("Rule no longer confirmed: %(rule)s"))
-                % {"rule": rule_text}
-            ),
+            latest,
+            template="partnerships/email/agreement_rule_withdrawn",
+            extra={"rule": rule_text},
         )
-    return changed
+    return True
 
 
 @transaction.atomic
@@ -614,6 +740,8 @@ def agreement_accept(
             _("Confirm every collaboration rule before the agreement is accepted."),
             code="rules",
         )
+    # A voided acceptance keeps its row (the history of who accepted what, and when it was
+    # voided); accepting the same version again after a rule was taken back adds a new row.
     acceptance = AgreementAcceptance.objects.create(
         version=latest, party=party, accepted_by=_person(actor), checksum=latest.checksum
     )

@@ -1,10 +1,11 @@
 """Writes for calls: a region (or several) publishes a need; companies answer it."""
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
@@ -38,9 +39,7 @@ def _clean_criteria(criteria: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _set_regions(
-    *, actor: Any, call: Call, lead_region: Region, regions: Iterable[Region]
-) -> None:
+def _set_regions(*, actor: Any, call: Call, lead_region: Region, regions: Iterable[Region]) -> None:
     """A region joins a call only by one of its own coordinators: being behind a call lets a
     region's coordinators decide on its proposals, so no region is put behind one by others."""
     wanted = {lead_region, *regions}
@@ -94,16 +93,38 @@ def call_create(
     regions: Iterable[Region],
     data: dict[str, Any],
     criteria: Iterable[dict[str, Any]] = (),
+    client_token: uuid.UUID | str | None = None,
 ) -> Call:
-    """A coordinator of the lead region (or a portal admin) creates an unpublished call."""
+    """A coordinator of the lead region (or a portal admin) creates an unpublished call.
+
+    The same `client_token` again (a double click on "Save the call") returns the call the first
+    request created: one call, not two.
+    """
+    token = uuid.UUID(str(client_token)) if client_token else uuid.uuid4()
+    existing = Call.objects.filter(client_token=token).first()
+    if existing is not None:
+        if existing.created_by_id != actor.pk:
+            raise PermissionDenied
+        return existing
     if not can_lead_call_in(actor, lead_region.pk):
         raise PermissionDenied
     _check_dates(data)
-    call = Call.objects.create(
-        lead_region=lead_region,
-        created_by=actor,
-        **{key: data[key] for key in CALL_FIELDS},
-    )
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(
+                client_token=token,
+                lead_region=lead_region,
+                created_by=actor,
+                **{key: data[key] for key in CALL_FIELDS},
+            )
+    except IntegrityError:
+        # The same form posted twice at once: the other request created the call.
+        existing = Call.objects.filter(client_token=token).first()
+        if existing is None:
+            raise
+        if existing.created_by_id != actor.pk:
+            raise PermissionDenied from None
+        return existing
     _set_regions(actor=actor, call=call, lead_region=lead_region, regions=regions)
     _replace_criteria(call, _clean_criteria(criteria))
     audit_record(actor=actor, action="call.create", target=call)

@@ -108,7 +108,9 @@ def _start(
     collaboration_kind: str,
     proposal: Proposal | None = None,
 ) -> Partnership:
-    template = template_for_region(region)
+    # Lock the template: an edit of it waits for this partnership and then makes a new revision,
+    # so the steps a partnership runs on never change under it.
+    template = ProcessTemplate.objects.select_for_update().get(pk=template_for_region(region).pk)
     first = _first_step(template)
     partnership = Partnership.objects.create(
         title=title,
@@ -732,10 +734,26 @@ def gate_approve(
 def party_add(
     *, actor: Any, partnership: Partnership, organisation: Any, kind: str, role: str = ""
 ) -> PartnershipParty:
-    """Add an organisation as a party (coordinators). Each organisation is a party once."""
+    """Add an organisation as a party (coordinators). Each organisation is a party once.
+
+    The parties are named in the agreement's text, so once an agreement exists a new party
+    writes a new version of it and voids the acceptances given so far (`agreement_refresh`); an
+    agreement in force is final, so no party can be added to it.
+    """
+    from .agreements import agreement_refresh
+
     _require_coordinate(actor, partnership)
+    # The agreement before the partnership: the agreement services lock in that order, and an
+    # acceptance that would put the agreement in force waits for this party (or sees it).
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",)).filter(partnership=partnership).first()
+    )
     partnership = _lock(partnership)
     _require_open(partnership)
+    if agreement is None:  # started while we waited for the partnership
+        agreement = Agreement.objects.filter(partnership=partnership).first()
+    if agreement is not None and agreement.status == AgreementStatus.IN_FORCE:
+        raise ValidationError(_("The agreement is in force: parties cannot be added."))
     if kind not in (PartyKind.COMPANY, PartyKind.ACADEMIA, PartyKind.OTHER):
         raise ValidationError({"kind": _("Choose company, academia or other organisation.")})
     if PartnershipParty.objects.filter(partnership=partnership, organisation=organisation).exists():
@@ -758,6 +776,8 @@ def party_add(
         target=partnership,
         data={"organisation": organisation.pk, "kind": kind},
     )
+    if agreement is not None:
+        agreement_refresh(actor=actor, agreement=agreement)
     return party
 
 
@@ -781,11 +801,7 @@ def party_member_add(
         # Naming is what lets a person act (and accept the agreement) for a party: the region's
         # own people must never be able to bind the company or academia.
         raise ValidationError(
-            {
-                "email": _(
-                    "This person acts for the region and cannot be named for another party."
-                )
-            }
+            {"email": _("This person acts for the region and cannot be named for another party.")}
         )
     member = _name_member(party=party, user=user, role=(role or "").strip()[:150])
     _touch(partnership)

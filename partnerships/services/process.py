@@ -9,11 +9,12 @@ from typing import Any
 
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from portal.core.audit import audit_record
+from regions.models import Region
 
 from ..models import ChecklistItem, GateRole, Partnership, ProcessStep, ProcessTemplate
 from ..permissions.process import can_copy_template_for_region, can_edit_template
@@ -107,23 +108,33 @@ def template_copy_for_region(
     """Give a region its own variant: a copy of `template` in the family `region-<slug>`.
 
     A region's coordinators (or a portal admin) do this once; new partnerships of the region then
-    run on the copy. Partnerships already running keep their template.
+    run on the copy. Partnerships already running keep their template. Only the national default
+    is copied. Two coordinators pressing at once get one copy: the region row is locked before the
+    check, and the unique constraints answer any race the lock does not cover.
     """
     if not can_copy_template_for_region(actor, region):
         raise PermissionDenied
+    if template.region_id is not None:
+        raise PermissionDenied
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    already = ValidationError(_("The region already has its own process template."))
     if ProcessTemplate.objects.filter(region=region, is_current=True).exists():
-        raise ValidationError(_("The region already has its own process template."))
+        raise already
     family = f"region-{region.slug}"[:80]
     last = ProcessTemplate.objects.filter(family=family).aggregate(n=Max("revision"))["n"] or 0
-    copy = _copy(
-        template,
-        actor=actor,
-        family=family,
-        revision=last + 1,
-        region=region,
-        name_sv=f"Samverkansprocessen – {region.name_sv}",
-        name_en=f"The Co-sharing process – {region.name_en}",
-    )
+    try:
+        with transaction.atomic():
+            copy = _copy(
+                template,
+                actor=actor,
+                family=family,
+                revision=last + 1,
+                region=region,
+                name_sv=f"Samverkansprocessen – {region.name_sv}",
+                name_en=f"The Co-sharing process – {region.name_en}",
+            )
+    except IntegrityError as exc:
+        raise already from exc
     audit_record(
         actor=actor,
         action="process_template.copy",
@@ -134,7 +145,12 @@ def template_copy_for_region(
 
 
 def _writable(*, actor: Any, template: ProcessTemplate) -> ProcessTemplate:
-    """The revision to change: `template` itself, or a fresh revision if partnerships use it."""
+    """The revision to change: `template` itself, or a fresh revision if partnerships use it.
+
+    The row is locked before "in place or new revision" is decided, and a partnership is started
+    with the same row locked (services.partnerships._start): one waits for the other, so a
+    partnership never starts on a revision that is then changed under it.
+    """
     template = ProcessTemplate.objects.select_for_update().get(pk=template.pk)
     if not can_edit_template(actor, template):
         raise PermissionDenied

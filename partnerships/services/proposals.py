@@ -298,13 +298,47 @@ def proposal_submit(*, actor: Any, proposal: Proposal) -> Proposal:
 
 @transaction.atomic
 def proposal_withdraw(*, actor: Any, proposal: Proposal, reason: str = "") -> Proposal:
-    """Members withdraw their proposal until the region has decided."""
+    """Members withdraw their proposal until the region has decided.
+
+    Once the region has it (submitted, or changes asked for), the region's coordinators and the
+    assigned reviewers are told, so nobody keeps working on it.
+    """
     locked = _lock(proposal)
     if not _is_member(actor, locked.organisation_id):
         raise PermissionDenied
     if locked.status == ProposalStatus.WITHDRAWN:
         return locked
-    return _move(actor=actor, locked=locked, action=ProposalAction.WITHDRAW, reason=reason)
+    was_with_region = locked.status in (
+        ProposalStatus.SUBMITTED,
+        ProposalStatus.CHANGES_REQUESTED,
+    )
+    withdrawn = _move(actor=actor, locked=locked, action=ProposalAction.WITHDRAW, reason=reason)
+    if was_with_region:
+        _notify_withdrawn(proposal=withdrawn, reason=reason)
+    return withdrawn
+
+
+def _notify_withdrawn(*, proposal: Proposal, reason: str) -> None:
+    """The region stops work on a proposal the company took back: its coordinators (and the
+    coordinators of the call's regions) and the reviewers asked to score it are told."""
+    coordinators = list(region_coordinators(region_ids=_call_region_ids(proposal)))
+    context = {"proposal": proposal, "organisation": proposal.organisation, "reason": reason}
+    notify(
+        users=coordinators,
+        template="partnerships/email/proposal_withdrawn",
+        context=context,
+        kind=MailKind.PROPOSAL_SUBMITTED,
+    )
+    told = {user.pk for user in coordinators}
+    reviewers = User.objects.filter(proposal_reviews__proposal=proposal, is_active=True).exclude(
+        pk__in=told
+    )
+    notify(
+        users=reviewers.distinct(),
+        template="partnerships/email/proposal_withdrawn",
+        context={**context, "for_reviewer": True},
+        kind=MailKind.REVIEW_ASSIGNED,
+    )
 
 
 def _triage(

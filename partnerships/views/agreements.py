@@ -225,8 +225,16 @@ def agreement_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     agreement = _agreement_or_404(partnership)
     form = AcceptForm(request.POST)
-    if not form.is_valid():
-        raise Http404
+    if not form.is_valid():  # a tampered or truncated form: say so instead of a bare 404
+        return _render_page(
+            request,
+            partnership,
+            accept_error=_(
+                "The acceptance could not be read (the party, version or checksum is missing or "
+                "malformed). Reload the page, read the text and accept again."
+            ),
+            status=400,
+        )
     parties = selectors.agreement_parties(partnership=partnership)
     party = next((p for p in parties if p.pk == form.cleaned_data["party"]), None)
     if party is None or not may_act_for_party(request.user, party):

@@ -46,6 +46,7 @@ from ..permissions.base import (
     coordinated_region_ids,
     coordinates_proposal,
     get_proposal_for_user_or_404,
+    member_organisation_ids,
 )
 from ..permissions.proposals import (
     can_assign_reviewers,
@@ -70,21 +71,24 @@ from ..workflow import ProposalAction
 
 # --- Calls ------------------------------------------------------------------------------------
 
+CALLS_PER_PAGE = 20
+
 
 @login_not_required
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
-    """Published calls, open ones first; coordinators also see their own unpublished calls."""
+    """Published calls, open ones first, 20 a page; coordinators also see their own calls."""
     managed = (
         list(selectors.calls_managed_by(user=request.user))
         if can_manage_calls(request.user)
         else []
     )
+    page = Paginator(selectors.call_list_public(), CALLS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "partnerships/call_list.html",
         {
-            "calls": selectors.call_list_public(),
+            "page": page,
             "managed": managed,
             "can_create": can_manage_calls(request.user),
         },
@@ -137,7 +141,9 @@ def _call_form_page(request: HttpRequest, call: Any = None) -> HttpResponse:
         }
         try:
             if call is None:
-                saved = call_services.call_create(**kwargs)
+                saved = call_services.call_create(
+                    client_token=form.cleaned_data.get("client_token"), **kwargs
+                )
             else:
                 saved = call_services.call_update(
                     call=call, expected_version=form.cleaned_data["version"], **kwargs
@@ -298,6 +304,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.changes(),
             )
         except ConcurrentEditError as exc:
+            if form.matches_stored(exc.current):  # type: ignore[arg-type]
+                # What was sent is what is stored: the user's own autosave (in flight when
+                # Save was pressed) or a double submit got there first.
+                messages.success(request, _("The proposal was saved."))
+                return redirect(proposal)
             conflict = rebase_on_conflict(form, exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -319,32 +330,54 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def proposal_autosave(request: HttpRequest, pk: int) -> HttpResponse:
-    """The htmx autosave: saves the fields that validate, answers a status and the new version."""
-    proposal = get_editable_proposal_or_404(request.user, pk)
+    """The htmx autosave: saves the fields that were sent and validate, answers a status and the
+    new version.
+
+    Every refusal answers the status fragment (never a full page), so the page can say that the
+    text was not saved: 409 when someone else saved or the proposal can no longer be edited here
+    (it was submitted or withdrawn meanwhile), 400 when nothing could be saved.
+    """
+    proposal = get_proposal_for_user_or_404(request.user, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    template = "partnerships/partials/proposal_autosave.html"
+    context: dict[str, Any] = {"proposal": proposal}
+    if not can_edit_proposal(request.user, proposal):
+        if proposal.organisation_id not in member_organisation_ids(request.user):
+            raise Http404  # the same check as the editing page: others never edit it
+        context["state"] = "locked"
+        return render(request, template, context, status=409)
     form = ProposalForm(request.POST, instance=proposal)
     changes = form.valid_changes()
     version = form.cleaned_data.get("version") if hasattr(form, "cleaned_data") else None
-    context: dict[str, Any] = {
-        "proposal": proposal,
-        "invalid": sorted(set(form.errors) - {"__all__"}),
-    }
+    context["invalid"] = sorted(set(form.errors) - {"__all__"})
     if version is None:
         context["state"] = "error"
-        return render(request, "partnerships/partials/proposal_autosave.html", context, status=400)
+        return render(request, template, context, status=400)
     try:
         saved = services.proposal_autosave(
             actor=request.user, proposal=proposal, expected_version=version, data=changes
         )
     except ConcurrentEditError as exc:
-        context.update(state="conflict", version=getattr(exc.current, "version", None))
-        return render(request, "partnerships/partials/proposal_autosave.html", context, status=409)
+        current: Any = exc.current
+        if form.matches_stored(current):
+            # This text is already stored (an earlier save of the same text got there first):
+            # nothing is lost, and the page moves on to the stored version.
+            context.update(state="saved", version=current.version, saved_at=timezone.localtime())
+            return render(request, template, context)
+        context.update(state="conflict", version=current.version)
+        return render(request, template, context, status=409)
     except ValidationError:
-        context["state"] = "error"
-        return render(request, "partnerships/partials/proposal_autosave.html", context, status=400)
+        # The proposal left the editable states between the check above and the lock.
+        proposal.refresh_from_db()
+        context["state"] = "locked" if not can_edit_proposal(request.user, proposal) else "error"
+        return render(
+            request, template, context, status=409 if context["state"] == "locked" else 400
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
     context.update(state="saved", version=saved.version, saved_at=timezone.localtime())
-    return render(request, "partnerships/partials/proposal_autosave.html", context)
+    return render(request, template, context)
 
 
 def _render_detail(request: HttpRequest, proposal: Proposal, status: int = 400, **forms: Any):

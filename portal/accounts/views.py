@@ -160,6 +160,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as exc:
             conflict = rebase_on_conflict(form, exc)
+            if not conflict:  # what was typed is stored already: a double submit
+                messages.success(request, _("The organisation was saved."))
+                return redirect("accounts:organisation_detail", pk=organisation.pk)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

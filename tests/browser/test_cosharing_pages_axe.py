@@ -114,7 +114,7 @@ def scene(language: str) -> Scene:
 
     now = timezone.now()
     call = call_services.call_create(
-        actor=coordinator,
+        actor=admin,  # only an admin (or each region's own coordinator) puts two regions behind
         lead_region=region,
         regions=[Region.objects.get(slug="ostergotland")],
         data={
@@ -128,7 +128,7 @@ def scene(language: str) -> Scene:
             {"title": "Feasibility", "description": "", "weight": 1},
         ],
     )
-    call = call_services.call_set_published(actor=coordinator, call=call, published=True)
+    call = call_services.call_set_published(actor=admin, call=call, published=True)
 
     def draft_of(**data: Any) -> Proposal:
         return services.proposal_create_draft(

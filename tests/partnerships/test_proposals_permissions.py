@@ -36,6 +36,8 @@ def _rules(view: str, state: str, role: str) -> Any:
         return LOGIN
     if view == "intake":
         return OK if role in {"coordinator", "other_coordinator", "portal_admin"} else 404
+    if view == "autosave" and role == "member" and state != "draft":
+        return 409  # the autosave status says the proposal can no longer be edited here
     if view in {"edit", "autosave"}:
         return OK if (role == "member" and state == "draft") else 404
     if view == "decide":

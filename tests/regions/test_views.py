@@ -246,6 +246,19 @@ def test_successful_edit_redirects_to_the_page_with_a_message(client, coordinato
 # --- Units ------------------------------------------------------------------------------------
 
 
+def test_the_same_form_posted_twice_is_saved_once_without_a_conflict(  # type: ignore[no-untyped-def]
+    client, coordinator, region
+) -> None:
+    client.force_login(coordinator)
+    url = reverse("regions:edit", args=[region.slug])
+    form = _region_post(region, description="Written once, sent twice")
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, form)  # the same version: a double click, not someone else
+    assert again.status_code == 302
+    region.refresh_from_db()
+    assert region.version == 2 and region.description == "Written once, sent twice"
+
+
 def test_concurrent_unit_edits_conflict(client, coordinator, unit) -> None:  # type: ignore[no-untyped-def]
     client.force_login(coordinator)
     url = reverse("regions:unit_edit", args=[unit.region.slug, unit.pk])
