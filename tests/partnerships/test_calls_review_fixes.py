@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from partnerships.models import Call
 from partnerships.services import calls as call_services
-from partnerships.views import proposals as views
 from regions.models import Region
 from tests.utils import count_queries
 
@@ -163,20 +162,6 @@ def test_edit_form_also_offers_regions_already_behind_the_call(
     )
     assert saved.status_code == 302
     assert set(call.regions.all()) == {region, other_region}
-
-
-def test_the_services_region_refusal_shows_beside_the_field(
-    coordinator: Any, region: Any, client: Any, monkeypatch: Any
-) -> None:
-    def refuse(**kwargs: Any) -> Call:
-        raise ValidationError({"regions": "You can only add regions you coordinate."})
-
-    monkeypatch.setattr(views.call_services, "call_create", refuse)
-    client.force_login(coordinator)
-    response = client.post(reverse("partnerships:call_create"), _form(region))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="id_regions_error"' in body and "You can only add regions you coordinate." in body
 
 
 def test_admin_may_put_any_region_behind_a_call(
