@@ -148,7 +148,7 @@ def _writable(*, actor: Any, template: ProcessTemplate) -> ProcessTemplate:
     """The revision to change: `template` itself, or a fresh revision if partnerships use it.
 
     The row is locked before "in place or new revision" is decided, and a partnership is started
-    with the same row locked (services.partnerships._start): one waits for the other, so a
+    with the same row locked (services.partnerships.create._start): one waits for the other, so a
     partnership never starts on a revision that is then changed under it.
     """
     template = ProcessTemplate.objects.select_for_update().get(pk=template.pk)

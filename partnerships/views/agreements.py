@@ -40,7 +40,7 @@ def _agreement_url(partnership: Partnership, anchor: str = "") -> str:
 def _detail_url(partnership: Partnership) -> str:
     try:
         return partnership.get_absolute_url()
-    except NoReverseMatch:  # the partnership page lives in views/process.py
+    except NoReverseMatch:  # the partnership page lives in views/process/page.py
         return ""
 
 

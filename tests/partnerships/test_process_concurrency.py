@@ -125,7 +125,7 @@ def test_a_template_edit_waits_for_a_partnership_starting_on_it(reference_data: 
     def start() -> None:
         try:
             with transaction.atomic():
-                # What partnership creation does first (services.partnerships._start).
+                # What partnership creation does first (services.partnerships.create._start).
                 ProcessTemplate.objects.select_for_update().get(pk=default.pk)
                 locked.set()
                 time.sleep(0.5)  # the editor is now waiting for the lock
