@@ -8,6 +8,17 @@
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
+  // A fragment that names the control to keep focus on (data-focus="<id>") gets it back after
+  // the swap, so a keyboard user goes on from there instead of from the top of the page.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt;
+    var holder = root && root.matches && root.matches("[data-focus]") ? root
+      : document.querySelector("[data-focus]");
+    if (!holder) { return; }
+    var target = document.getElementById(holder.getAttribute("data-focus"));
+    holder.removeAttribute("data-focus");
+    if (target && !document.querySelector(".error-summary:focus")) { target.focus(); }
+  });
   // Close the user menu with Escape and give focus back to its toggle.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }

@@ -26,7 +26,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _checklist_response(
-    request: HttpRequest, partnership: Partnership, *, error: str = "", status: int = 200
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    error: str = "",
+    status: int = 200,
+    focus: str = "",
 ) -> HttpResponse:
     step, rows = partnership_checklist(partnership=partnership)
     return render(
@@ -39,6 +44,7 @@ def _checklist_response(
             "can_work": can_work_on_partnership(request.user, partnership)
             and partnership.status in PARTNERSHIP_OPEN,
             "checklist_error": error,
+            "focus": focus,
         },
         status=status,
     )
@@ -84,7 +90,13 @@ def checklist_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         error = _fail(exc)
     if _is_htmx(request):
         partnership.refresh_from_db()
-        return _checklist_response(request, partnership, error=error, status=400 if error else 200)
+        return _checklist_response(
+            request,
+            partnership,
+            error=error,
+            status=400 if error else 200,
+            focus=f"tick-{item.pk}",  # the keyboard stays on the box just pressed
+        )
     if error:
         messages.error(request, error)
     return _back(partnership, "checklist")
