@@ -1,6 +1,15 @@
-# Wired into portal/urls.py now; the views arrive with the issue that builds this app.
-from django.urls import URLPattern
+"""URLs of the obstacle register; each views module exports its own urlpatterns."""
+
+from .views import entries, knowledge, links, mitigations, public, review
 
 app_name = "obstacles"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *entries.urlpatterns,
+    *review.urlpatterns,
+    *knowledge.urlpatterns,
+    *mitigations.urlpatterns,
+    *links.urlpatterns,
+    # Last: its <int:pk>/ patterns must not shadow the fixed paths above.
+    *public.urlpatterns,
+]

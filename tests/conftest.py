@@ -79,7 +79,7 @@ def _default_language() -> Iterator[None]:
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """The rows the data migrations create (21 regions, role groups, the default Co-sharing
-    process and the clause library), as a fresh database has them.
+    process, the clause library, obstacle categories and actors), as a fresh database has them.
 
     A transactional test's flush empties every table, data-migration rows included; a
     transactional test that needs them asks for this fixture.
@@ -91,6 +91,7 @@ def reference_data(transactional_db: None) -> None:
         ("portal.accounts.migrations.0002_roles", "create_roles"),
         ("partnerships.migrations.0002_default_process_template", "load"),
         ("partnerships.migrations.0003_clause_library", "load"),
+        ("obstacles.migrations.0002_categories_and_actors", "load"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
 

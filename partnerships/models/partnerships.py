@@ -409,6 +409,16 @@ class ObstacleNote(TimeStampedModel):
         related_name="+",
     )
     text = models.TextField(_("the obstacle"), max_length=5000)
+    # The register entry this note was linked to (or became); SET_NULL keeps the note if the
+    # entry goes. Merging entries moves these links to the surviving entry.
+    obstacle = models.ForeignKey(
+        "obstacles.Obstacle",
+        verbose_name=_("obstacle in the register"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partnership_notes",
+    )
 
     class Meta:
         verbose_name = _("obstacle note")

@@ -31,6 +31,11 @@ class MailKind(models.TextChoices):
     PARTNERSHIP_ACTIVITY = "partnership_activity", _("Moves and messages in my partnerships")
     AGREEMENT_VERSION = "agreement_version", _("A new version of an agreement I am party to")
     AGREEMENT_IN_FORCE = "agreement_in_force", _("An agreement I am party to is in force")
+    OBSTACLE_DECISION = (
+        "obstacle_decision",
+        _("Decisions on obstacles, mitigations and articles I submitted"),
+    )
+    OBSTACLE_DIGEST = "obstacle_digest", _("A daily digest of what waits for my review")
 
 
 def wants_mail(user: Any, kind: "MailKind | str | None") -> bool:

@@ -8,6 +8,7 @@ real Celery worker without any code change.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -126,6 +128,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = "Europe/Stockholm"
+# Periodic work, run by `celery beat` (docker-compose's beat service).
+CELERY_BEAT_SCHEDULE = {
+    "obstacle-review-digest": {
+        "task": "obstacles.tasks.send_review_digest",
+        "schedule": crontab(hour=7, minute=0),  # every morning, Europe/Stockholm
+    },
+}
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -193,6 +202,9 @@ PORTAL_MFA_REQUIRED_GROUPS = [
 PORTAL_MFA_EXEMPT_EMAILS: list[str] = []
 
 # django-guardian: direct foreign-key permission models; no anonymous-user row.
+# The obstacle register: a reviewer's claim on an entry lapses after this many minutes.
+OBSTACLE_CLAIM_MINUTES = env.int("OBSTACLE_CLAIM_MINUTES", default=30)
+
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

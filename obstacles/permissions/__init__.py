@@ -1,0 +1,1 @@
+"""Who may see and do what in the obstacle register. Import the module you need."""

@@ -1,0 +1,1 @@
+"""The reads pages show, already scoped to the user. Import the module you need."""

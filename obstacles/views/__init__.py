@@ -1,0 +1,1 @@
+"""Views of the obstacle register, one module per audience; each exports urlpatterns."""
