@@ -6,19 +6,22 @@ Everything else (scripts, styles, event handlers, images, iframes, `javascript:`
 render the stored, already cleaned HTML.
 """
 
-import html
 import re
 
 import nh3
+from django.utils.html import urlize
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "em", "strong", "i", "b", "a"}
 # Text that opens any HTML tag is treated as markup (and cleaned); anything else as plain text.
 _LOOKS_LIKE_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
+_DEAD_LINK = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.DOTALL)
+_EMPTY_PARAGRAPH = re.compile(r"<p>(\s|<br>)*</p>")
+_STARTS_WITH_BLOCK = re.compile(r"<(p|ul|ol)\b", re.IGNORECASE)
 
 
 def clean_rich_text(html: str) -> str:
     """`html` reduced to the safe subset; plain text comes back escaped."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes={"a": {"href"}},
@@ -27,16 +30,31 @@ def clean_rich_text(html: str) -> str:
         clean_content_tags={"script", "style"},
         strip_comments=True,
     ).strip()
+    # A link whose address was refused (javascript:, file:, data:, mailto:) keeps only its text.
+    # Paragraphs left empty (their content was removed) are dropped.
+    return _EMPTY_PARAGRAPH.sub("", _DEAD_LINK.sub(r"\1", cleaned)).strip()
 
 
 def as_rich_text(text: str) -> str:
-    """Text typed in a plain textarea becomes paragraphs (blank line) and line breaks; text that
-    already holds markup is only cleaned. Either way the result is the safe subset."""
-    text = (text or "").strip()
+    """Text typed in a plain textarea, made safe and formatted.
+
+    Blank lines separate paragraphs and a single line break stays a line break. In plain text,
+    web addresses become links. Markup the author typed is kept when it is in the safe subset
+    (a paragraph that already starts with a block tag is left as it is). Either way the result
+    passes through `clean_rich_text`.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
-    if _LOOKS_LIKE_MARKUP.search(text):
-        return clean_rich_text(text)
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    escaped = [html.escape(p, quote=False).replace("\n", "<br>") for p in paragraphs]
-    return clean_rich_text("".join(f"<p>{p}</p>" for p in escaped))
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    parts = []
+    for block in blocks:
+        if _LOOKS_LIKE_MARKUP.search(block):
+            if _STARTS_WITH_BLOCK.match(block):
+                parts.append(block)
+            else:
+                parts.append(f"<p>{block.replace(chr(10), '<br>')}</p>")
+        else:
+            linked = urlize(block, nofollow=True, autoescape=True)
+            parts.append(f"<p>{linked.replace(chr(10), '<br>')}</p>")
+    return clean_rich_text("".join(parts))

@@ -16,41 +16,19 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.core.exports import (
+    BOM,
+    CHUNK_SIZE,
+    Echo,
+    local_date,
+    local_datetime,
+    safe_cell,
+)
 from regions.models import Region
 
 from .models import Partnership
 from .selectors.dashboards import companies_of, is_gate_waiting, region_partnerships, unit_of
 from .workflow import AgreementStatus
-
-BOM = "\ufeff"
-# What spreadsheets read as the start of a formula, also in full-width forms (Excel accepts
-# those); checked after any leading whitespace, which Excel skips too.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-CHUNK_SIZE = 500
-
-
-class _Echo:
-    """A file-like object whose `write` hands back the line, for streaming with csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells; numbers pass through unchanged."""
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def local_date(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
-
-
-def local_datetime(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def header_row() -> list[str]:
@@ -98,7 +76,7 @@ def pipeline_csv_lines(
     """The CSV text, line by line, BOM first; rendered in `language` even when streamed after
     the view has returned."""
     now = now or timezone.now()
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     with translation.override(language):
         yield BOM + writer.writerow(header_row())
         for partnership in partnerships:

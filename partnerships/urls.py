@@ -1,6 +1,6 @@
 """Co-sharing URLs: each views module carries its own patterns (see the app README)."""
 
-from .views import agreements, dashboards, process, proposals
+from .views import agreements, dashboards, guide, process, proposals
 
 app_name = "partnerships"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *proposals.urlpatterns,
     *process.urlpatterns,
     *agreements.urlpatterns,
+    *guide.urlpatterns,
 ]

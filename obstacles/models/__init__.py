@@ -1,6 +1,7 @@
 """The obstacle register (Co-creation): entries, their review, mitigations and knowledge."""
 
 from .knowledge import ArticleStatus, KnowledgeArticle, KnowledgeTopic
+from .mitigations import Mitigation, MitigationStatus
 from .obstacles import (
     Endorsement,
     Obstacle,
@@ -9,7 +10,6 @@ from .obstacles import (
     Severity,
 )
 from .taxonomy import Actor, Category
-from .mitigations import Mitigation, MitigationStatus
 
 __all__ = [
     "Actor",

@@ -14,7 +14,9 @@ class Category(models.Model):
     description_en = models.TextField(_("description in English"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(
-        _("in use"), default=True, help_text=_("Inactive categories are not offered for new entries.")
+        _("in use"),
+        default=True,
+        help_text=_("Inactive categories are not offered for new entries."),
     )
 
     class Meta:

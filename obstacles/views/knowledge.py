@@ -1,5 +1,215 @@
-"""(being built)"""
+"""The knowledge base: the public, searchable list of articles, an article's page, and the
+editor and publishing moves for the people who write and review articles.
 
-from django.urls import URLPattern
+Each view authenticates (LoginRequiredMiddleware; the list and the page are public on purpose),
+fetches through a permission helper that answers 404 for missing and forbidden alike, binds a
+form, calls one service and chooses the response.
+"""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.core.concurrency import ConcurrentEditError
+from portal.core.forms import apply_validation_error, rebase_on_conflict
+
+from ..forms.knowledge import MOVE_LABELS, ArticleFilterForm, ArticleForm, ArticleMoveForm
+from ..models import KnowledgeArticle
+from ..permissions.entries import is_obstacle_reviewer
+from ..permissions.knowledge import (
+    article_moves_for,
+    can_create_article,
+    can_edit_article,
+    get_article_for_user_or_404,
+)
+from ..selectors import knowledge as selectors
+from ..services import knowledge as services
+from ..workflow import ARTICLE_MOVES
+
+ARTICLES_PER_PAGE = 20
+DONE = {
+    "publish": gettext_lazy("The article was published."),
+    "unpublish": gettext_lazy(
+        "The article was unpublished: only its author and reviewers see it now."
+    ),
+}
+
+
+@login_not_required
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    """Published articles: search (Swedish and English) and topic filter, both in the URL.
+    An htmx request (the filter form as one types) gets the results only."""
+    form = ArticleFilterForm(request.GET)
+    values = form.values()
+    search = selectors.article_search(topic=values["topic"], query=values["q"])
+    page = Paginator(search.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {"form": form, "page": page, "search": search}
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return render(request, "obstacles/knowledge/results_htmx.html", context)
+    may_write = can_create_article(request.user)
+    context.update(
+        can_create=may_write,
+        is_reviewer=is_obstacle_reviewer(request.user),
+        unpublished=list(selectors.articles_unpublished_for(user=request.user)[:50])
+        if may_write
+        else [],
+    )
+    return render(request, "obstacles/knowledge/list.html", context)
+
+
+def _detail_context(
+    request: HttpRequest, article: KnowledgeArticle, move_form: ArticleMoveForm | None = None
+) -> dict[str, Any]:
+    moves = article_moves_for(request.user, article)
+    return {
+        "article": article,
+        "obstacles": selectors.article_obstacles(article=article, user=request.user),
+        "references": selectors.article_references(article=article),
+        "can_edit": can_edit_article(request.user, article),
+        "moves": [(move, MOVE_LABELS[move]) for move in moves],
+        "move_form": move_form or ArticleMoveForm(initial={"version": article.version}),
+    }
+
+
+@login_not_required
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public when published; a draft or unpublished article only for its author and reviewers."""
+    article = get_article_for_user_or_404(request.user, pk)
+    return render(request, "obstacles/knowledge/detail.html", _detail_context(request, article))
+
+
+@require_http_methods(["GET", "POST"])
+def article_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_article(request.user):
+        raise Http404
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_create(
+                author=request.user,
+                data=form.data_for_service(),
+                obstacles=form.cleaned_data["obstacle_numbers"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request, _("The draft was saved. A reviewer publishes it when it is ready.")
+            )
+            return redirect(article)
+    return render(request, "obstacles/knowledge/form.html", {"form": form, "article": None})
+
+
+@require_http_methods(["GET", "POST"])
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stale version is answered 409: the form keeps what was typed and shows what is stored."""
+    article = get_article_for_user_or_404(request.user, pk)
+    if not can_edit_article(request.user, article):
+        raise Http404
+    form = ArticleForm(request.POST or None, instance=article)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.article_update(
+                article=article,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.data_for_service(),
+                obstacles=form.cleaned_data["obstacle_numbers"],
+            )
+        except ConcurrentEditError as exc:
+            conflict = rebase_on_conflict(form, exc)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The article was saved."))
+            return redirect(article)
+    return render(
+        request,
+        "obstacles/knowledge/form.html",
+        {"form": form, "article": article, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
+
+
+def article_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer publishes or unpublishes (the button pressed says which)."""
+    article = get_article_for_user_or_404(request.user, pk)
+    if not is_obstacle_reviewer(request.user):
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ArticleMoveForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "obstacles/knowledge/detail.html",
+            _detail_context(request, article, form),
+            status=400,
+        )
+    move = form.cleaned_data["move"]
+    try:
+        services.article_move(
+            article=article,
+            actor=request.user,
+            move=move,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ConcurrentEditError as exc:
+        current: Any = exc.current
+        if current.status == ARTICLE_MOVES[move][1]:
+            # Already done (a double click, or another reviewer made the same move).
+            messages.info(request, DONE[move])
+            return redirect(article)
+        messages.error(
+            request,
+            _(
+                "The article changed while you were looking at it (it is now %(status)s). "
+                "Check it and decide again."
+            )
+            % {"status": current.get_status_display().lower()},
+        )
+        fresh = get_article_for_user_or_404(request.user, pk)
+        return render(
+            request, "obstacles/knowledge/detail.html", _detail_context(request, fresh), status=409
+        )
+    except ValidationError as exc:
+        if article.status == ARTICLE_MOVES[move][1]:
+            messages.info(request, DONE[move])
+            return redirect(article)
+        apply_validation_error(form, exc)
+        return render(
+            request,
+            "obstacles/knowledge/detail.html",
+            _detail_context(request, article, form),
+            status=400,
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, DONE[move])
+    return redirect(article)
+
+
+urlpatterns: list[URLPattern] = [
+    path("knowledge/", article_list, name="article_list"),
+    path("knowledge/new/", article_create, name="article_create"),
+    path("knowledge/<int:pk>/", article_detail, name="article_detail"),
+    path("knowledge/<int:pk>/edit/", article_edit, name="article_edit"),
+    path("knowledge/<int:pk>/move/", article_move, name="article_move"),
+]

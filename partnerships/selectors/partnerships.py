@@ -118,7 +118,9 @@ def partnership_detail(*, partnership: Partnership) -> PartnershipDetail:
         PartnershipMessage.objects.filter(partnership=partnership).select_related("author")
     )
     notes = list(
-        ObstacleNote.objects.filter(partnership=partnership).select_related("step", "author")
+        ObstacleNote.objects.filter(partnership=partnership).select_related(
+            "step", "author", "obstacle"
+        )
     )
 
     current = next(s for s in steps if s.pk == partnership.current_step_id)

@@ -46,10 +46,16 @@ def user_memberships(user: Any) -> list[Membership]:
 def user_menu_context(user: Any) -> dict[str, Any]:
     """The user menu's organisations and translated role names (two queries, cached per user)."""
     if not getattr(user, "is_authenticated", False):
-        return {"menu_memberships": [], "menu_roles": []}
+        return {"menu_memberships": [], "menu_roles": [], "menu_obstacle_reviewer": False}
     names = user_role_names(user)
     roles = [role.label for role in Role if role.value in names]
-    return {"menu_memberships": user_memberships(user), "menu_roles": roles}
+    return {
+        "menu_memberships": user_memberships(user),
+        "menu_roles": roles,
+        "menu_obstacle_reviewer": bool(
+            names & {Role.OBSTACLE_REVIEWER.value, Role.PORTAL_ADMIN.value}
+        ),
+    }
 
 
 def organisation_list(*, search: str = "") -> QuerySet[Organisation]:

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.exports import safe_cell
 from partnerships.models import Agreement
 from partnerships.workflow import AgreementStatus, PartnershipStatus
+from portal.core.exports import safe_cell
 from regions.models import InnovationUnit, RegionRole
 
 from .test_dashboards import (

@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnerships.exports import safe_cell
 from partnerships.models import PartyKind, PartyMember, ReviewAssignment
 from partnerships.permissions import proposals_visible_to
 from partnerships.permissions.agreements import may_act_for_party
@@ -27,6 +26,7 @@ from partnerships.services.partnerships import (
     party_member_add,
 )
 from partnerships.workflow import ProposalStatus
+from portal.core.exports import safe_cell
 from portal.core.uploads import inspect_upload
 from regions.models import RegionRole
 from tests.factories import UserFactory

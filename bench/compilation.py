@@ -1,0 +1,268 @@
+"""Time the public obstacle compilation at realistic volume and print the figures.
+
+Seeds a throwaway test database (created and destroyed here, never your own data) with
+published obstacles (default 100,000) spread over every category, step, region, severity and
+both languages, with affected actors and "met" counts; PostgreSQL's trigger fills the search
+vectors as the rows go in. It first measures the pages on a small seed (1,000 rows), then on the
+full one, and fails if any page's query count differs between the two. For each page it prints
+the median and p95 server time, the queries per request and the response size, and finally the
+full-text search's time relative to the unfiltered list.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
+        .venv/bin/python bench/compilation.py --obstacles 100000
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+BATCH = 5000
+SMALL = 1000
+
+# Words a Swedish region (or an English-writing company) would use, combined into titles and
+# descriptions so the search index holds a realistic vocabulary.
+SV_SUBJECTS = [
+    "Journalsystemet",
+    "Molntjänsten",
+    "Upphandlingen",
+    "Avtalet om testbädd",
+    "Debiteringsmodellen",
+    "Personuppgiftsbiträdesavtalet",
+    "CE-märkningen",
+    "Ledningsförankringen",
+    "Hälsoekonomiska utvärderingen",
+    "Integrationen med vårdens system",
+    "Sekretessprövningen",
+    "Överföringen till tredjeland",
+]
+SV_PROBLEMS = [
+    "saknar öppna gränssnitt",
+    "drar ut på tiden",
+    "kräver en juridisk bedömning",
+    "stoppar testet i hemmet",
+    "har ingen ägare i verksamheten",
+    "blir dyrare än väntat",
+    "går inte att förena med LOU",
+    "saknar stöd i regionens riktlinjer",
+]
+EN_SUBJECTS = [
+    "Data transfers to third countries",
+    "The cloud provider's contract",
+    "Access to patient records",
+    "Reimbursement for staff time",
+    "Clinical evaluation under MDR",
+    "Interoperability with the EHR",
+]
+EN_PROBLEMS = [
+    "blocks the pilot",
+    "takes months to settle",
+    "needs a legal assessment",
+    "is missing in the region's guidelines",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--obstacles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("Run this against PostgreSQL (set DATABASE_URL): it measures its search.")
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        _run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _text(rng: random.Random, n: int, language: str) -> tuple[str, str]:
+    if language == "en":
+        subject, problem = rng.choice(EN_SUBJECTS), rng.choice(EN_PROBLEMS)
+        body = (
+            f"<p>{subject} {problem}. We met this in entry {n} while testing at home.</p>"
+            "<p>The region and the company could not agree on who carries the risk.</p>"
+        )
+    else:
+        subject, problem = rng.choice(SV_SUBJECTS), rng.choice(SV_PROBLEMS)
+        body = (
+            f"<p>{subject} {problem}. Vi mötte detta i post {n} under testet i hemmet.</p>"
+            "<p>Regionen och företaget kunde inte enas om vem som bär risken.</p>"
+        )
+    return f"{subject} {problem} ({n})", body
+
+
+def _seed(*, count: int, start: int, rng: random.Random) -> None:
+    """Bulk-insert `count` published obstacles the way the services would leave them."""
+    from django.utils import timezone
+
+    from obstacles.models import Actor, Category, Obstacle
+    from obstacles.selectors.public import default_process_steps
+    from obstacles.workflow import ObstacleStatus
+    from portal.accounts.models import User
+    from regions.models import Region
+
+    categories = list(Category.objects.all())
+    actors = list(Actor.objects.all())
+    regions: list[Any] = [*Region.objects.all(), None]
+    steps = ["", *[s.key for s in default_process_steps()]]
+    author = User.objects.filter(email="author@bench.example").first()
+    if author is None:
+        author = User.objects.create_user(email="author@bench.example", password="x" * 12)
+    now = timezone.now()
+    Through = Obstacle.actors.through
+    for first in range(start, start + count, BATCH):
+        rows = []
+        for n in range(first, min(first + BATCH, start + count)):
+            language = "en" if n % 5 == 0 else "sv"
+            title, body = _text(rng, n, language)
+            published = now - dt.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
+            rows.append(
+                Obstacle(
+                    title=title,
+                    description=body,
+                    evidence="<p>Erfarenheter från regionens innovationskontor.</p>",
+                    category=rng.choice(categories),
+                    step_key=rng.choice(steps),
+                    region=rng.choice(regions),
+                    severity=rng.randint(1, 4),
+                    language=language,
+                    status=ObstacleStatus.PUBLISHED,
+                    author=author,
+                    submitted_at=published,
+                    published_at=published,
+                    endorsement_count=rng.choice([0, 0, 0, 1, 1, 2, 3, 5, 8, 13]),
+                )
+            )
+        created = Obstacle.objects.bulk_create(rows, batch_size=BATCH)
+        Through.objects.bulk_create(
+            [
+                Through(obstacle_id=o.pk, actor_id=a.pk)
+                for o in created
+                for a in rng.sample(actors, k=rng.randint(1, 3))
+            ],
+            batch_size=BATCH * 2,
+        )
+
+
+def _measure(
+    pages: list[tuple[str, str, dict[str, str]]], *, repeat: int, label: str
+) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    figures: dict[str, Any] = {}
+    print(f"\n{label}: {repeat} requests per page after one warm-up")
+    print(f"{'page':30} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>9} {'rows':>8}")
+    for name, url, headers in pages:
+        client.get(url, headers=headers)
+        times = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = client.get(url, headers=headers)
+                body = b"".join(response) if response.streaming else response.content
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        page = response.context.get("page") if response.context else None
+        rows = page.paginator.count if page is not None else "-"
+        figures[name] = {"median": statistics.median(times), "queries": len(ctx.captured_queries)}
+        print(
+            f"{name:30} {statistics.median(times):10.1f} {p95:8.1f} "
+            f"{len(ctx.captured_queries):8d} {len(body):9d} {rows!s:>8}"
+        )
+    return figures
+
+
+def _run(args: argparse.Namespace) -> None:
+    from django.db import connection
+
+    from obstacles.models import Obstacle
+
+    rng = random.Random(2026)
+    htmx = {"HX-Request": "true"}
+    pages: list[tuple[str, str, dict[str, str]]] = [
+        ("list", "/obstacles/", {}),
+        ("list, page 200", "/obstacles/?page=200", {}),
+        (
+            "filtered list",
+            "/obstacles/?category=data-protection-cloud&severity=4&region=uppsala",
+            {},
+        ),
+        ("sorted by most met", "/obstacles/?sort=met", {}),
+        ("search (sv, inflected)", "/obstacles/?q=molntjänster", {}),
+        ("search (en)", "/obstacles/?q=transfers", {}),
+        ("search + filter", "/obstacles/?q=upphandlingar&step=test&sort=severity", {}),
+        ("search, misspelt (fallback)", "/obstacles/?q=journalsytemet", {}),
+        ("htmx results only", "/obstacles/?q=transfers&severity=3", htmx),
+    ]
+
+    _seed(count=SMALL, start=0, rng=rng)
+    small = _measure(pages, repeat=3, label=f"{SMALL:,} published obstacles (query counts)")
+
+    started = time.perf_counter()
+    _seed(count=args.obstacles - SMALL, start=SMALL, rng=rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE obstacles_obstacle; ANALYZE obstacles_obstacle_actors;")
+    total = Obstacle.objects.count()
+    print(
+        f"\nseeded {total:,} published obstacles (search vectors by the trigger) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    detail = Obstacle.objects.order_by("pk").values_list("pk", flat=True)[total // 2]
+    pages.append(("an entry's page", f"/obstacles/{detail}/", {}))
+    large = _measure(pages, repeat=args.repeat, label=f"database: {connection.vendor}")
+
+    print("\nexports of a filtered selection (streamed; one request each)")
+    from django.test import Client
+
+    for name, url in [
+        ("CSV, one category", "/obstacles/export.csv?category=financing"),
+        ("JSON, one category", "/obstacles/export.json?category=financing"),
+    ]:
+        t0 = time.perf_counter()
+        response = Client().get(url)
+        size = sum(len(chunk) for chunk in response)
+        print(f"{name:30} {(time.perf_counter() - t0) * 1000:10.1f} ms {size:>12,d} bytes")
+
+    base = large["list"]["median"]
+    for name in ("search (sv, inflected)", "search (en)", "search, misspelt (fallback)"):
+        print(f"{name} / unfiltered list: {large[name]['median'] / base:.2f}×")
+    changed = {
+        name: (small[name]["queries"], large[name]["queries"])
+        for name in small
+        if small[name]["queries"] != large[name]["queries"]
+    }
+    print(
+        f"query counts the same at {SMALL:,} and {total:,} rows:",
+        "yes" if not changed else f"NO {changed}",
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the process: {peak_mb:.0f} MB")
+    if changed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

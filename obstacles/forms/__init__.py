@@ -1,0 +1,1 @@
+"""Forms of the obstacle register, one module per audience. Import the module you need."""

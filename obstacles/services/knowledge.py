@@ -1,0 +1,194 @@
+"""Writes for knowledge articles: the Co-creation deep dive into cloud-based digital solutions.
+
+Region coordinators, obstacle reviewers and portal admins draft articles; a reviewer publishes
+and unpublishes them (`workflow.ARTICLE_MOVES`). The body is stored as sanitised HTML; the
+references are plain text, one per line. Articles link to the published obstacles they address.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.audit import audit_record
+from portal.core.concurrency import ConcurrentEditError, versioned_update
+from portal.core.notifications import MailKind, notify
+
+from ..models import KnowledgeArticle, KnowledgeTopic, Obstacle
+from ..models.obstacles import CONTENT_LANGUAGES
+from ..permissions.entries import is_obstacle_reviewer
+from ..permissions.knowledge import can_create_article, can_edit_article
+from ..sanitize import as_rich_text
+from ..workflow import ARTICLE_MOVES
+from .mitigations import created_with_token, linkable_obstacles
+
+ARTICLE_FIELDS = ("title", "summary", "body", "references", "topic", "language", "last_reviewed")
+# The mail each move sends the author: obstacles/mail/article_<name>_{subject,body}.txt
+MOVE_MAIL = {"publish": "published", "unpublish": "unpublished"}
+
+
+def _clean_references(text: str) -> str:
+    """One reference per line, without blank lines or surrounding spaces."""
+    lines = (line.strip() for line in (text or "").replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _clean_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    fields = {key: data[key] for key in ARTICLE_FIELDS if key in data}
+    errors: dict[str, str] = {}
+    for name, message in (
+        ("title", _("Give the article a title.")),
+        ("summary", _("Write a short summary.")),
+    ):
+        if name in fields or creating:
+            fields[name] = (fields.get(name) or "").strip()
+            if not fields[name]:
+                errors[name] = message
+    if "body" in fields or creating:
+        fields["body"] = as_rich_text(fields.get("body") or "")
+        if not fields["body"]:
+            errors["body"] = _("Write the article's text.")
+    if "references" in fields:
+        fields["references"] = _clean_references(fields["references"])
+    if (creating or "topic" in fields) and fields.get("topic") not in KnowledgeTopic.values:
+        errors["topic"] = _("Choose a topic.")
+    if "language" in fields and fields["language"] not in dict(CONTENT_LANGUAGES):
+        errors["language"] = _("Choose Swedish or English.")
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _lock(article: KnowledgeArticle) -> KnowledgeArticle:
+    return KnowledgeArticle.objects.select_for_update(of=("self",)).get(pk=article.pk)
+
+
+@transaction.atomic
+def article_create(
+    *, author: Any, data: dict[str, Any], obstacles: Iterable[Obstacle] = ()
+) -> KnowledgeArticle:
+    """A coordinator or reviewer (or portal admin) starts a draft article.
+
+    `data`: title, summary, body (typed text; stored sanitised), references (one per line),
+    topic, language, last_reviewed, and an optional `client_token`: the same token again (a
+    double submit) returns the article the first request created. `obstacles` must be published.
+    """
+    if not can_create_article(author):
+        raise PermissionDenied
+    token = str(data.get("client_token") or "")
+    earlier = created_with_token(actor=author, action="article.create", client_token=token)
+    if earlier is not None:
+        existing = KnowledgeArticle.objects.filter(pk=earlier).first()
+        if existing is not None:
+            return existing
+    fields = _clean_fields(data, creating=True)
+    linked = linkable_obstacles(obstacles)
+    article = KnowledgeArticle.objects.create(author=author, **fields)
+    article.obstacles.set(linked)
+    audit_record(
+        actor=author,
+        action="article.create",
+        target=article,
+        data={"client_token": token[:64], "obstacles": [o.pk for o in linked]},
+    )
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: KnowledgeArticle,
+    actor: Any,
+    expected_version: int,
+    data: dict[str, Any],
+    obstacles: Iterable[Obstacle] | None = None,
+) -> KnowledgeArticle:
+    """Reviewers edit any article; its author while it is a draft or unpublished.
+
+    A stale `expected_version` raises ConcurrentEditError. `obstacles`, when given, replaces the
+    links: each must be published now (links kept from before may stay even if the obstacle has
+    since been withdrawn, so saving a text fix never fails on them).
+    """
+    locked = _lock(article)
+    if not can_edit_article(actor, locked):
+        if locked.author_id != actor.pk:
+            raise PermissionDenied
+        raise ValidationError(_("This article can no longer be changed by you."))
+    if locked.version != expected_version:
+        raise ConcurrentEditError(current=locked)
+    fields = _clean_fields(data, creating=False)
+    linked = None
+    if obstacles is not None:
+        keep = list(locked.obstacles.values_list("pk", flat=True))
+        linked = linkable_obstacles(obstacles, keep=keep)
+    updated = versioned_update(instance=locked, expected_version=expected_version, changes=fields)
+    if linked is not None:
+        updated.obstacles.set(linked)
+    audit_record(
+        actor=actor,
+        action="article.update",
+        target=updated,
+        data={"fields": sorted(fields), "obstacles": [o.pk for o in linked or []]},
+    )
+    return updated
+
+
+@transaction.atomic
+def article_move(
+    *,
+    article: KnowledgeArticle,
+    actor: Any,
+    move: str,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> KnowledgeArticle:
+    """A reviewer publishes (from draft or unpublished) or unpublishes an article.
+
+    Publishing sets published_at and published_by, and `last_reviewed` to today when it is
+    empty. Only the moves in `workflow.ARTICLE_MOVES` from the current status happen; a stale
+    `expected_version` raises ConcurrentEditError. The author (if someone else) is told by mail.
+    """
+    if not is_obstacle_reviewer(actor):
+        raise PermissionDenied
+    if move not in ARTICLE_MOVES:
+        raise ValidationError(_("This is not a move an article can make."))
+    locked = _lock(article)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(current=locked)
+    sources, target = ARTICLE_MOVES[move]
+    if locked.status not in sources:
+        raise ValidationError(
+            _("The article is %(status)s: it cannot be moved that way now.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    reason = (reason or "").strip()
+    from_status = locked.status
+    locked.status = target
+    update_fields = ["status", "version", "updated_at"]
+    if move == "publish":
+        locked.published_at = timezone.now()
+        locked.published_by = actor
+        update_fields += ["published_at", "published_by"]
+        if locked.last_reviewed is None:
+            locked.last_reviewed = timezone.localdate()
+            update_fields.append("last_reviewed")
+    locked.version += 1
+    locked.save(update_fields=update_fields)
+    audit_record(
+        actor=actor,
+        action=f"article.{move}",
+        target=locked,
+        reason=reason,
+        data={"from": from_status, "to": target},
+    )
+    if locked.author is not None and locked.author_id != actor.pk:
+        notify(
+            users=[locked.author],
+            template=f"obstacles/mail/article_{MOVE_MAIL[move]}",
+            context={"article": locked, "reason": reason},
+            kind=MailKind.OBSTACLE_DECISION,
+        )
+    return locked
