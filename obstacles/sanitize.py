@@ -4,9 +4,14 @@ The safe subset is paragraphs, line breaks, lists, emphasis and links with http 
 Everything else (scripts, styles, event handlers, images, iframes, `javascript:` / `file:` /
 `data:` links, attachment markup) is removed, never executed, in pages and PDFs alike: both
 render the stored, already cleaned HTML.
+
+One-line fields (titles, short notes) are plain text that must stay on one line: mails and
+digests print them as lines of their own, so a typed line break would let the writer add lines
+of their choosing there. `single_line` flattens them on write.
 """
 
 import re
+import unicodedata
 
 import nh3
 from django.utils.html import urlize
@@ -17,6 +22,27 @@ _LOOKS_LIKE_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
 _DEAD_LINK = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.DOTALL)
 _EMPTY_PARAGRAPH = re.compile(r"<p>(\s|<br>)*</p>")
 _STARTS_WITH_BLOCK = re.compile(r"<(p|ul|ol)\b", re.IGNORECASE)
+
+
+# Invisible format characters that are part of ordinary text: the zero-width non-joiner and
+# joiner (Persian and Indic spelling, emoji sequences). Every other control or format character
+# (NUL, escape, bidirectional overrides, zero-width spaces) is dropped from one-line text.
+_KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+
+
+def single_line(text: str) -> str:
+    """`text` as one line of plain text: every run of whitespace (spaces, tabs, CR, LF, vertical
+    tab, form feed, NEL, the Unicode line and paragraph separators, no-break spaces) becomes one
+    space, other control and format characters (Unicode categories Cc and Cf) are dropped, and
+    the ends are stripped. Not escaping: templates escape on output."""
+    kept = (
+        " " if char.isspace() else char
+        for char in (text or "")
+        if char.isspace()
+        or char in _KEPT_FORMAT_CHARACTERS
+        or unicodedata.category(char) not in {"Cc", "Cf"}
+    )
+    return " ".join("".join(kept).split())
 
 
 def clean_rich_text(html: str) -> str:

@@ -9,8 +9,10 @@ A merged entry's address redirects to the entry it lives on in.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
@@ -91,6 +93,7 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
         "similar_only": results.similar_only,
         "query": query,
         "is_reviewer": is_obstacle_reviewer(request.user),
+        "export_max_rows": settings.OBSTACLE_EXPORT_MAX_ROWS,
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
@@ -163,7 +166,31 @@ def obstacle_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def _export_allowed(request: HttpRequest) -> bool:
+    """At most settings.OBSTACLE_EXPORTS_PER_MINUTE exports a minute from one address, counted
+    in the shared cache (Redis in production), so every web process enforces the same limit."""
+    limit = settings.OBSTACLE_EXPORTS_PER_MINUTE
+    key = f"obstacles:export:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=60)
+        return True
+
+
 def _export(request: HttpRequest, respond: Any) -> HttpResponse | StreamingHttpResponse:
+    """The published entries matching the filters; refused with a plain explanation when the
+    filters are not valid, the selection is larger than an export may hold, or the address
+    asked too often (each export streams the whole selection, so it is the costliest page)."""
+    if not _export_allowed(request):
+        response = HttpResponse(
+            _("Too many exports from your address. Wait a minute and try again."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
     form = _filter_form(request, filter_choices())
     if form.is_bound and form.errors:
         problems = [
@@ -175,7 +202,18 @@ def _export(request: HttpRequest, respond: Any) -> HttpResponse | StreamingHttpR
             "\n".join([_("The export was not made: the filters are not valid."), *problems]),
             content_type="text/plain; charset=utf-8",
         )
-    return respond(request=request, filters=form.filters(), language=get_language() or "sv")  # type: ignore[no-any-return]
+    filters = form.filters()
+    total = obstacle_results(filters=filters).obstacles.count()
+    if total > settings.OBSTACLE_EXPORT_MAX_ROWS:
+        return HttpResponseBadRequest(
+            _(
+                "The export was not made: the selection holds %(total)s obstacles and an export "
+                "holds at most %(limit)s. Choose a category, a step or a region and try again."
+            )
+            % {"total": total, "limit": settings.OBSTACLE_EXPORT_MAX_ROWS},
+            content_type="text/plain; charset=utf-8",
+        )
+    return respond(request=request, filters=filters, language=get_language() or "sv")  # type: ignore[no-any-return]
 
 
 @login_not_required

@@ -204,6 +204,10 @@ PORTAL_MFA_EXEMPT_EMAILS: list[str] = []
 # django-guardian: direct foreign-key permission models; no anonymous-user row.
 # The obstacle register: a reviewer's claim on an entry lapses after this many minutes.
 OBSTACLE_CLAIM_MINUTES = env.int("OBSTACLE_CLAIM_MINUTES", default=30)
+# Public exports of the compilation stream the whole selection: cap their size and how often one
+# address may ask, so anonymous requests cannot tie up the web workers.
+OBSTACLE_EXPORT_MAX_ROWS = env.int("OBSTACLE_EXPORT_MAX_ROWS", default=10000)
+OBSTACLE_EXPORTS_PER_MINUTE = env.int("OBSTACLE_EXPORTS_PER_MINUTE", default=10)
 
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

@@ -8,12 +8,13 @@ version), and fails with axe's report. The autouse `console_errors` fixture also
 whose page logged a console error (a CSP block, or an unexpected 4xx/5xx).
 
 Pages covered here: the public list (results, several pages, a search, a misspelt search, no
-results, every filter, filters with errors, as a reviewer), an entry's page (with mitigations,
-knowledge articles, "we met this too" with notes, partnerships that met it; anonymous, before and
-after saying "we met this too", an author's entry sent back, a reviewer on a published entry, a
-merged entry's old address), the public process guide, a partnership's obstacle notes and the
-chooser that links a note to the register (also refused), and the states of the author and
-review pages their own tests leave out ("My obstacles" with every state, an edit or a decision
+results, every filter, filters with errors, as a reviewer); an entry's page (with mitigations,
+knowledge articles, "we met this too" with notes, partnerships that met it; anonymous, before
+"we met this too", with a refused note, after it, an author's entry sent back, a reviewer on a
+published entry, a merged entry's old address); the public process guide (also with a region,
+and a bad one); a partnership's obstacle notes (also a note sent empty) and the chooser that
+links a note to the register (also refused); and the states of the author and review pages
+their own tests leave out ("My obstacles" with every state and empty, an edit or a decision
 that meets a newer version: 409, a merged entry's review page).
 
 Covered by the other browser tests, so not repeated here: the submit and edit forms with errors,
@@ -293,6 +294,20 @@ def _endorse_form(page: Page, scene: Scene) -> None:
     expect(page.locator(f"main a[href='/partnerships/{scene.partnership.pk}/']")).to_be_visible()
 
 
+def _endorse_too_long(page: Page, scene: Scene) -> None:
+    """A note past the limit (the field's maxlength taken away, as an old or edited page would
+    send it): refused beside the field, announced, the text kept, nothing stored."""
+    note = page.locator("#met #id_note")
+    note.evaluate("field => field.removeAttribute('maxlength')")
+    typed = "Vårdcentralen i Kiruna. " * 13  # 312 characters
+    note.fill(typed)
+    _submit(page, "#met form button[type='submit']")
+    expect(page.locator("#met .error-summary")).to_be_focused()
+    expect(page.locator("#met #id_note")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#met #id_note")).to_have_value(typed)
+    assert not scene.rich.endorsements.filter(user=scene.member).exists()
+
+
 def _endorsed(page: Page, scene: Scene) -> None:
     expect(page.locator("#met button[name='remove']")).to_be_visible()
 
@@ -415,6 +430,9 @@ CASES: dict[str, Case] = {
     "detail": Case("anonymous", lambda s: f"/obstacles/{s.rich.pk}/", then=_rich_entry),
     "detail-english-entry": Case("anonymous", lambda s: f"/obstacles/{s.english.pk}/"),
     "detail-member": Case("member", lambda s: f"/obstacles/{s.rich.pk}/", then=_endorse_form),
+    "detail-endorse-with-errors": Case(
+        "member", lambda s: f"/obstacles/{s.rich.pk}/", then=_endorse_too_long, refused=True
+    ),
     "detail-endorsed": Case("neighbour", lambda s: f"/obstacles/{s.rich.pk}/", then=_endorsed),
     "detail-reviewer": Case("reviewer", lambda s: f"/obstacles/{s.rich.pk}/"),
     "detail-sent-back": Case("member", lambda s: f"/obstacles/{s.asked.pk}/", then=_sent_back),
@@ -461,6 +479,7 @@ CASES: dict[str, Case] = {
     ),
     # States of the author and review pages not covered by their own browser tests
     "mine-every-state": Case("member", _p("/obstacles/mine/"), then=_every_state),
+    "mine-empty": Case("neighbour", _p("/obstacles/mine/")),
     "edit-conflict": Case(
         "member", lambda s: f"/obstacles/{s.asked.pk}/edit/", then=_edit_conflict, refused=True
     ),

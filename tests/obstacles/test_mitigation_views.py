@@ -240,10 +240,17 @@ def test_a_signed_in_person_shares_a_solution_for_the_obstacle_and_more(
     )
 
 
+def _reads_english(user: Any) -> None:
+    """The scene's author reads Swedish (for the mail tests); these pages are checked in English."""
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+
+
 def test_bad_input_is_explained_beside_each_field_and_what_was_typed_is_kept(
     author: Any, obstacle: Obstacle, obstacle_in: Callable[..., Obstacle], client: Any
 ) -> None:
     hidden = obstacle_in(ObstacleStatus.DRAFT)
+    _reads_english(author)
     client.force_login(author)
     url = reverse("obstacles:mitigation_create", args=[obstacle.pk])
 
@@ -311,6 +318,7 @@ def test_editing_without_an_obstacle_is_refused(
     mitigation_in: Callable[..., Mitigation], author: Any, client: Any
 ) -> None:
     mitigation = mitigation_in()
+    _reads_english(author)
     client.force_login(author)
     response = client.post(
         reverse("obstacles:mitigation_edit", args=[mitigation.pk]),
