@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from partnerships.models import Partnership
 from partnerships.permissions import partnerships_visible_to
 from portal.accounts.forms import VersionedForm
+from portal.core.forms import differs_from_stored
 from portal.core.i18n import current_language
 from regions.models import Region
 
@@ -24,6 +25,8 @@ from ..workflow import MITIGATION_MOVES, ObstacleStatus
 from .entries import FORMATTING_HELP, NamedChoiceField, editable_text
 
 _NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
+# ASCII digits only: str.isdigit() also accepts "²" or "③", which int() refuses.
+_NUMBER = re.compile(r"[0-9]{1,12}")
 MAX_OBSTACLE_NUMBERS = 20
 
 
@@ -42,7 +45,7 @@ class ObstacleNumbersField(forms.CharField):
             token = token.lstrip("#")
             if not token:
                 continue
-            if not token.isdigit() or len(token) > 12:
+            if not _NUMBER.fullmatch(token):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             if int(token) not in numbers:
                 numbers.append(int(token))
@@ -75,6 +78,19 @@ def not_published_message(missing: list[int]) -> str:
         _("No published obstacle has the number %(numbers)s.")
         % {"numbers": ", ".join(str(n) for n in missing)}
     )
+
+
+def matches_stored(form: forms.ModelForm, current: Any) -> bool:  # type: ignore[type-arg]
+    """The valid editor `form` (a mitigation's or an article's) sends exactly what `current`
+    stores, obstacles included: the save that "conflicted" was the user's own (a double click
+    on Save), so nothing would be lost by calling it saved."""
+    if not form.is_valid():
+        return False
+    for name in form._meta.fields or []:
+        if name in form.fields and differs_from_stored(form, name, current):
+            return False
+    sent = {obstacle.pk for obstacle in form.cleaned_data.get("obstacle_numbers") or []}
+    return sent == set(current.obstacles.values_list("pk", flat=True))
 
 
 class PartnershipChoiceField(forms.ModelChoiceField):

@@ -17,6 +17,7 @@ from portal.accounts.selectors import user_memberships
 from portal.core.audit import audit_record
 
 from ..models import Endorsement, Obstacle
+from ..sanitize import single_line
 from ..workflow import ObstacleStatus
 
 
@@ -67,7 +68,7 @@ def endorsement_add(*, obstacle: Obstacle, user: Any, note: str = "") -> Endorse
                 obstacle=locked,
                 organisation_id=organisation_id,
                 user=user,
-                note=(note or "").strip()[: Endorsement._meta.get_field("note").max_length],
+                note=single_line(note)[: Endorsement._meta.get_field("note").max_length],
             )
     except IntegrityError:
         # The unique constraints answer a race the row lock did not cover.

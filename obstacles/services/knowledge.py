@@ -21,7 +21,7 @@ from ..models import KnowledgeArticle, KnowledgeTopic, Obstacle
 from ..models.obstacles import CONTENT_LANGUAGES
 from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import can_create_article, can_edit_article
-from ..sanitize import as_rich_text
+from ..sanitize import as_rich_text, single_line
 from ..workflow import ARTICLE_MOVES
 from .mitigations import created_with_token, linkable_obstacles
 
@@ -44,7 +44,9 @@ def _clean_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         ("summary", _("Write a short summary.")),
     ):
         if name in fields or creating:
-            fields[name] = (fields.get(name) or "").strip()
+            typed = str(fields.get(name) or "")
+            # The title is one line (mails print it as one); the summary may have several.
+            fields[name] = single_line(typed) if name == "title" else typed.strip()
             if not fields[name]:
                 errors[name] = message
     if "body" in fields or creating:

@@ -29,7 +29,7 @@ from ..permissions.knowledge import (
     can_edit_mitigation,
     can_submit_mitigation,
 )
-from ..sanitize import as_rich_text
+from ..sanitize import as_rich_text, single_line
 from ..workflow import MITIGATION_MOVES, MitigationStatus, ObstacleStatus
 
 MITIGATION_FIELDS = ("title", "description", "region", "partnership", "language")
@@ -97,7 +97,7 @@ def _clean_fields(
     fields = {key: data[key] for key in MITIGATION_FIELDS if key in data}
     errors: dict[str, str] = {}
     if "title" in fields:
-        fields["title"] = (fields["title"] or "").strip()
+        fields["title"] = single_line(str(fields["title"] or ""))
         if not fields["title"]:
             errors["title"] = _("Give the solution a title.")
     if "description" in fields:

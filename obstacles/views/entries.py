@@ -6,6 +6,7 @@ service and chooses the response. A stale edit answers 409 with the typed text k
 stored values beside it; a double submit of the new-entry form returns the first entry.
 """
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -44,11 +45,13 @@ def _is_author(request: HttpRequest, obstacle: Obstacle) -> bool:
     return obstacle.author_id is not None and obstacle.author_id == request.user.pk
 
 
+_VERSION = re.compile(r"[0-9]{1,9}")
+
+
 def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    """The version the page was showing (a positive number), or None when missing or garbled."""
+    value = request.POST.get("version", "").strip()
+    return int(value) if _VERSION.fullmatch(value) else None
 
 
 def _send_for_review(
@@ -195,7 +198,19 @@ def obstacle_submit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if obstacle.status not in AWAITING_REVIEW and not can_submit_obstacle(request.user, obstacle):
         raise Http404
-    return _send_for_review(request, obstacle, expected_version=_version(request))
+    version = _version(request)
+    if version is None and obstacle.status not in AWAITING_REVIEW:
+        # Without the version it was sent from, a change made meanwhile (in another window)
+        # could go to the reviewers unseen: submit nothing, show the entry as it is stored.
+        messages.error(
+            request,
+            _(
+                "The entry was not submitted: the page did not say which version you saw. "
+                "Check the entry and submit it again."
+            ),
+        )
+        return _form_page(request, ObstacleForm(instance=obstacle), obstacle=obstacle, status=400)
+    return _send_for_review(request, obstacle, expected_version=version)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +24,7 @@ from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error, rebase_on_conflict
 
 from ..forms.knowledge import MOVE_LABELS, ArticleFilterForm, ArticleForm, ArticleMoveForm
+from ..forms.mitigations import matches_stored
 from ..models import KnowledgeArticle
 from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import (
@@ -54,8 +56,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
     search = selectors.article_search(topic=values["topic"], query=values["q"])
     page = Paginator(search.articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {"form": form, "page": page, "search": search}
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
-        return render(request, "obstacles/knowledge/results_htmx.html", context)
+    htmx: Any = getattr(request, "htmx", None)
+    # A boosted link and htmx restoring a page missing from its history cache want it whole.
+    if bool(htmx) and not htmx.boosted and not htmx.history_restore_request:
+        response = render(request, "obstacles/knowledge/results_htmx.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     may_write = can_create_article(request.user)
     context.update(
         can_create=may_write,
@@ -64,7 +70,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
         if may_write
         else [],
     )
-    return render(request, "obstacles/knowledge/list.html", context)
+    response = render(request, "obstacles/knowledge/list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _detail_context(
@@ -131,7 +139,11 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 obstacles=form.cleaned_data["obstacle_numbers"],
             )
         except ConcurrentEditError as exc:
-            conflict = rebase_on_conflict(form, exc)
+            if not matches_stored(form, exc.current):
+                conflict = rebase_on_conflict(form, exc)
+            else:  # what was sent is what is stored: a double click on Save
+                messages.success(request, _("The article was saved."))
+                return redirect(article)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied as exc:
@@ -177,17 +189,30 @@ def article_move(request: HttpRequest, pk: int) -> HttpResponse:
             # Already done (a double click, or another reviewer made the same move).
             messages.info(request, DONE[move])
             return redirect(article)
-        messages.error(
-            request,
-            _(
-                "The article changed while you were looking at it (it is now %(status)s). "
-                "Check it and decide again."
-            )
-            % {"status": current.get_status_display().lower()},
-        )
+        conflict = _(
+            "The article changed while you were looking at it (it is now %(status)s). "
+            "Check it and decide again."
+        ) % {"status": current.get_status_display().lower()}
         fresh = get_article_for_user_or_404(request.user, pk)
+        if not article_moves_for(request.user, fresh):
+            messages.error(request, conflict)  # no form left to show it in
+            return render(
+                request,
+                "obstacles/knowledge/detail.html",
+                _detail_context(request, fresh),
+                status=409,
+            )
+        # The same form again, with the note the reviewer typed, on the stored version.
+        data = request.POST.copy()
+        data["version"] = str(fresh.version)
+        stale = ArticleMoveForm(data)
+        stale.is_valid()
+        stale.add_error(None, conflict)
         return render(
-            request, "obstacles/knowledge/detail.html", _detail_context(request, fresh), status=409
+            request,
+            "obstacles/knowledge/detail.html",
+            _detail_context(request, fresh, stale),
+            status=409,
         )
     except ValidationError as exc:
         if article.status == ARTICLE_MOVES[move][1]:

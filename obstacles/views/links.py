@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from partnerships.models import ObstacleNote
@@ -48,10 +49,14 @@ def _page(
         "link_form": link_form,
         "can_link": can_link_note(request.user, note),
     }
-    # The search box asks for the results alone (htmx); the full page otherwise.
-    partial = request.headers.get("HX-Request") == "true" and request.method == "GET"
+    # The search box asks for the results alone (htmx); the full page otherwise, also when htmx
+    # restores a page missing from its history cache.
+    htmx: Any = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request and request.method == "GET"
     template = "obstacles/links/_results.html" if partial else "obstacles/links/note.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def link_note(request: HttpRequest, note_pk: int) -> HttpResponse:

@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error, rebase_on_conflict
 
-from ..forms.mitigations import MOVE_LABELS, MitigationForm, MitigationMoveForm
+from ..forms.mitigations import (
+    MOVE_LABELS,
+    MitigationForm,
+    MitigationMoveForm,
+    matches_stored,
+)
 from ..models import Mitigation
 from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import (
@@ -135,7 +140,11 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 obstacles=form.cleaned_data["obstacle_numbers"],
             )
         except ConcurrentEditError as exc:
-            conflict = rebase_on_conflict(form, exc)
+            if not matches_stored(form, exc.current):
+                conflict = rebase_on_conflict(form, exc)
+            else:  # what was sent is what is stored: a double click on Save
+                messages.success(request, _("The solution was saved."))
+                return redirect(mitigation)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied as exc:
@@ -215,16 +224,22 @@ def mitigation_move(request: HttpRequest, pk: int) -> HttpResponse:
             # Already done (a double click, or another reviewer made the same decision).
             messages.info(request, DONE[move])
             return redirect(back)
-        messages.error(
-            request,
-            _(
-                "The solution changed while you were looking at it (it is now %(status)s). "
-                "Check it and decide again."
-            )
-            % {"status": current.get_status_display().lower()},
-        )
+        conflict = _(
+            "The solution changed while you were looking at it (it is now %(status)s). "
+            "Check it and decide again."
+        ) % {"status": current.get_status_display().lower()}
         fresh = get_mitigation_for_user_or_404(request.user, pk)
-        return _render_detail(request, fresh, status=409)
+        if not mitigation_moves_for(request.user, fresh):
+            # No decision is left to make (e.g. it was rejected): no form to show the reason in.
+            messages.error(request, conflict)
+            return _render_detail(request, fresh, status=409)
+        # The same form again, with what the reviewer typed, on the stored version.
+        data = request.POST.copy()
+        data["version"] = str(fresh.version)
+        stale = MitigationMoveForm(data)
+        stale.is_valid()
+        stale.add_error(None, conflict)
+        return _render_detail(request, fresh, stale, status=409)
     except ValidationError as exc:
         if mitigation.status == target:
             messages.info(request, DONE[move])

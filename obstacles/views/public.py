@@ -4,11 +4,13 @@ and the exports.
 Everything here but `endorse` is open to anonymous visitors. Only published entries are listed
 and exported; an entry's page is public when the entry is published, and otherwise shown only to
 those `get_obstacle_for_user_or_404` lets see it (its author, reviewers), with a status banner.
-A merged entry's address redirects to the entry it lives on in.
+A merged entry's address redirects to the entry it lives on in, for those who may see that
+entry; its author sees the merged entry itself while the other one is not public.
 """
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -39,6 +41,7 @@ from ..models import Obstacle
 from ..permissions.entries import (
     can_edit_obstacle,
     can_review_obstacle,
+    can_view_obstacle,
     get_obstacle_for_user_or_404,
     is_obstacle_reviewer,
     surviving_entry,
@@ -103,16 +106,33 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# States of an entry a merged one lives on in that count as "still being reviewed".
+UNDER_REVIEW = frozenset(
+    {ObstacleStatus.SUBMITTED, ObstacleStatus.IN_REVIEW, ObstacleStatus.CHANGES_REQUESTED}
+)
+
+
+def _hidden_survivor_state(survivor: Obstacle | None) -> str:
+    """What the merged entry's page says of the entry it lives on in, which the user may not
+    see: "review" while it is being reviewed, "unpublished" otherwise (rejected, withdrawn,
+    gone). Never its title or number."""
+    if survivor is not None and survivor.status in UNDER_REVIEW:
+        return "review"
+    return "unpublished"
+
+
 def _render_detail(
     request: HttpRequest,
     obstacle: Obstacle,
     *,
     endorse_form: EndorseForm | None = None,
     status: int = 200,
+    merged_into_hidden: str = "",
 ) -> HttpResponse:
     context = obstacle_detail_context(obstacle=obstacle, user=request.user)
     context.update(
         {
+            "merged_into_hidden": merged_into_hidden,
             "endorse_form": endorse_form or EndorseForm(),
             "can_edit": can_edit_obstacle(request.user, obstacle),
             "can_review": can_review_obstacle(request.user, obstacle),
@@ -127,14 +147,22 @@ def _render_detail(
 @require_GET
 def obstacle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An entry's page: public when published; its author and reviewers see it in other states
-    too (with a banner); a merged entry redirects to the entry it lives on in."""
+    too (with a banner).
+
+    A merged entry redirects to the entry it lives on in when the user may see that one. The
+    redirect names the other entry's number, so nobody is sent to an entry they may not see
+    (say one still waiting for review): its author (and reviewers) see the merged entry's own
+    page with a note instead, everyone else a 404.
+    """
     obstacle = get_obstacle_for_user_or_404(request.user, pk)
-    if obstacle.status == ObstacleStatus.MERGED:
-        survivor = surviving_entry(obstacle)
-        if survivor is None:
-            raise Http404
+    if obstacle.status != ObstacleStatus.MERGED:
+        return _render_detail(request, obstacle)
+    survivor = surviving_entry(obstacle)
+    if survivor is not None and can_view_obstacle(request.user, survivor):
         return redirect(survivor)
-    return _render_detail(request, obstacle)
+    # `get_obstacle_for_user_or_404` lets a user open a merged entry when they may see the
+    # survivor (refused just above) or this row itself: here that is its author or a reviewer.
+    return _render_detail(request, obstacle, merged_into_hidden=_hidden_survivor_state(survivor))
 
 
 def obstacle_endorse(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,10 +195,17 @@ def obstacle_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export_allowed(request: HttpRequest) -> bool:
-    """At most settings.OBSTACLE_EXPORTS_PER_MINUTE exports a minute from one address, counted
-    in the shared cache (Redis in production), so every web process enforces the same limit."""
+    """At most settings.OBSTACLE_EXPORTS_PER_MINUTE exports a minute per person (signed in) or
+    client address (anonymous), counted in the shared cache (Redis in production), so every web
+    process enforces the same limit."""
     limit = settings.OBSTACLE_EXPORTS_PER_MINUTE
-    key = f"obstacles:export:{request.META.get('REMOTE_ADDR', '')}"
+    if request.user.is_authenticated:
+        who = f"user:{request.user.pk}"
+    else:
+        # The same client address allauth's sign-in limits use (ALLAUTH_TRUSTED_PROXY_COUNT
+        # says how many proxies in front of the portal to trust in X-Forwarded-For).
+        who = f"ip:{get_account_adapter(request).get_client_ip(request)}"
+    key = f"obstacles:export:{who}"
     cache.add(key, 0, timeout=60)
     try:
         return cache.incr(key) <= limit
@@ -185,7 +220,7 @@ def _export(request: HttpRequest, respond: Any) -> HttpResponse | StreamingHttpR
     asked too often (each export streams the whole selection, so it is the costliest page)."""
     if not _export_allowed(request):
         response = HttpResponse(
-            _("Too many exports from your address. Wait a minute and try again."),
+            _("You have asked for too many exports. Wait a minute and try again."),
             status=429,
             content_type="text/plain; charset=utf-8",
         )

@@ -176,6 +176,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DJANGO_HTTP_PROTOCOL", default="http")
 PORTAL_SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Failed sign-ins are counted in the shared cache (Redis when configured), so the limits hold
 # across every web process.
+# Behind a TLS proxy, how many proxies to trust in X-Forwarded-For when taking the client's
+# address (sign-in limits, export limits). 0: use the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

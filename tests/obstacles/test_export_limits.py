@@ -57,7 +57,22 @@ def test_one_address_may_export_only_so_often(client: Any) -> None:
     refused = client.get(CSV)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "60"
-    assert "Too many exports" in refused.content.decode()
+    assert "too many exports" in refused.content.decode()
 
     other_address = client.get(CSV, REMOTE_ADDR="192.0.2.7")
     assert other_address.status_code == 200
+
+
+@override_settings(OBSTACLE_EXPORTS_PER_MINUTE=1)
+def test_signed_in_people_behind_one_address_each_have_their_own_limit(client: Any) -> None:
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    ObstacleFactory()
+    first, second = Client(), Client()
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    assert first.get(CSV).status_code == 200
+    assert second.get(CSV).status_code == 200
+    assert first.get(CSV).status_code == 429

@@ -328,3 +328,127 @@ def test_the_list_searches_on_any_database_and_never_shows_drafts(
     assert published.title in body
     assert "Sekretess i utkastet" not in body
     assert "Upphandling" not in body
+
+
+# --- Found in review: odd digits, stale moves, double clicks, htmx history ----------------------
+
+
+@pytest.mark.parametrize("typed", ["²", "12, ³"])
+@pytest.mark.parametrize("view", ["create", "edit"])
+def test_superscript_digits_as_obstacle_numbers_are_explained_not_a_crash(
+    view: str,
+    typed: str,
+    article_in: Callable[..., KnowledgeArticle],
+    coordinator: Any,
+    client: Any,
+) -> None:
+    article = article_in()
+    stored = (article.version, article.title)
+    client.force_login(coordinator)
+    if view == "create":
+        url = reverse("obstacles:article_create")
+        data = _form(obstacle_numbers=typed, client_token="8f0e1c1e-6a55-4e08-8c2b-0f5b1e4f2c09")
+    else:
+        url = reverse("obstacles:article_edit", args=[article.pk])
+        data = _form(title="Ny titel", obstacle_numbers=typed, version=article.version)
+
+    response = client.post(url, data)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_obstacle_numbers_error"' in body
+    assert "Write obstacle numbers separated by commas" in body
+    assert f'value="{typed}"' in body
+    assert KnowledgeArticle.objects.count() == 1
+    article.refresh_from_db()
+    assert (article.version, article.title) == stored
+
+
+def test_a_stale_move_keeps_the_note_the_reviewer_typed(
+    article_in: Callable[..., KnowledgeArticle], reviewer: Any, coordinator: Any, client: Any
+) -> None:
+    article = article_in()
+    seen = article.version
+    article_update(article=article, actor=coordinator, expected_version=seen, data={"title": "Ny"})
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("obstacles:article_move", args=[article.pk]),
+        {"move": "publish", "reason": "Bra genomgång av sekretessen.", "version": seen},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Bra genomgång av sekretessen.</textarea>" in body
+    summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "changed while you were looking at it" in summary
+    assert f'name="version" value="{seen + 1}"' in body
+    article.refresh_from_db()
+    assert article.status == A.DRAFT
+
+
+def test_a_double_click_on_save_of_an_edit_is_saved_once_not_a_conflict(
+    article_in: Callable[..., KnowledgeArticle],
+    coordinator: Any,
+    obstacle: Obstacle,
+    client: Any,
+) -> None:
+    article = article_in()
+    client.force_login(coordinator)
+    url = reverse("obstacles:article_edit", args=[article.pk])
+    data = _form(
+        title="Min nya titel",
+        body="Första stycket.\n\nAndra stycket.",
+        last_reviewed="2026-11-25",
+        obstacle_numbers=str(obstacle.pk),
+        version=article.version,
+    )
+
+    first = client.post(url, data)
+    article.refresh_from_db()
+    saved = (article.version, article.title, article.body, article.last_reviewed)
+    second = client.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == article.get_absolute_url()
+    article.refresh_from_db()
+    assert (article.version, article.title, article.body, article.last_reviewed) == saved
+    assert list(article.obstacles.all()) == [obstacle]
+    assert AuditEvent.objects.filter(action="article.update").count() == 1
+
+
+def test_a_second_save_with_other_obstacles_is_still_a_conflict(
+    article_in: Callable[..., KnowledgeArticle],
+    coordinator: Any,
+    obstacle: Obstacle,
+    client: Any,
+) -> None:
+    article = article_in()
+    client.force_login(coordinator)
+    url = reverse("obstacles:article_edit", args=[article.pk])
+    data = _form(version=article.version)
+
+    client.post(url, data)
+    response = client.post(url, data | {"obstacle_numbers": str(obstacle.pk)})
+
+    assert response.status_code == 409
+    assert not article.obstacles.exists()
+
+
+def test_htmx_history_restore_of_the_list_gets_the_full_page(
+    article_in: Callable[..., KnowledgeArticle], client: Any
+) -> None:
+    article_in(A.PUBLISHED, title="Sekretess i molnet")
+    url = reverse("obstacles:article_list")
+
+    partial = client.get(url, {"q": "Sekretess"}, headers={"HX-Request": "true"})
+    restored = client.get(
+        url,
+        {"q": "Sekretess"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<h1>" not in partial.content.decode()
+    body = restored.content.decode()
+    assert "<h1>" in body and "<nav" in body and "Sekretess i molnet" in body
+    assert "HX-Request" in partial["Vary"] and "HX-Request" in restored["Vary"]

@@ -514,3 +514,21 @@ def test_the_partnership_page_costs_the_same_queries_however_many_notes_are_link
     for n in range(2, 5):
         linked_note(n)
     assert queries() == few
+
+
+def test_htmx_history_restore_of_the_search_gets_the_full_page(
+    people: dict[str, Any], note: ObstacleNote, published: Obstacle, client: Any
+) -> None:
+    client.force_login(people["member"])
+
+    response = client.get(
+        reverse("obstacles:link_note", args=[note.pk]),
+        {"q": "journalsystemet"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in page and "<h1" in page and "<nav" in page
+    assert published.title in page
+    assert "HX-Request" in response["Vary"]

@@ -534,3 +534,114 @@ def test_an_obstacles_articles_are_the_published_ones(
     article_in(ArticleStatus.PUBLISHED, title="Utan länk")
 
     assert list(articles_for_obstacle(obstacle=obstacle)) == [published]
+
+
+# --- Found in review: odd digits, stale decisions, double clicks --------------------------------
+
+
+@pytest.mark.parametrize("typed", ["²", "12, ³"])
+@pytest.mark.parametrize("view", ["create", "edit"])
+def test_superscript_digits_as_obstacle_numbers_are_explained_not_a_crash(
+    view: str,
+    typed: str,
+    mitigation_in: Callable[..., Mitigation],
+    author: Any,
+    obstacle: Obstacle,
+    client: Any,
+) -> None:
+    mitigation = mitigation_in()
+    stored = (mitigation.version, mitigation.title)
+    _reads_english(author)
+    client.force_login(author)
+    if view == "create":
+        url = reverse("obstacles:mitigation_create", args=[obstacle.pk])
+        data = _form(obstacle_numbers=typed, client_token="2a4b6c8d-0e1f-4a3b-8c5d-7e9f0a1b2c09")
+    else:
+        url = reverse("obstacles:mitigation_edit", args=[mitigation.pk])
+        data = _form(title="Ny rubrik", obstacle_numbers=typed) | {"version": mitigation.version}
+
+    response = client.post(url, data)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_obstacle_numbers_error"' in body
+    assert "Write obstacle numbers separated by commas" in body
+    assert f'value="{typed}"' in body
+    assert Mitigation.objects.count() == 1
+    mitigation.refresh_from_db()
+    assert (mitigation.version, mitigation.title) == stored
+
+
+def test_a_stale_decision_keeps_the_reason_the_reviewer_typed(
+    mitigation_in: Callable[..., Mitigation], reviewer: Any, author: Any, client: Any
+) -> None:
+    mitigation = mitigation_in()
+    seen = mitigation.version
+    mitigation_update(
+        mitigation=mitigation, actor=author, expected_version=seen, data={"title": "Ändrad"}
+    )
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("obstacles:mitigation_move", args=[mitigation.pk]),
+        {"move": "reject", "reason": "Beskriver inte hur hindret löstes.", "version": seen},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Beskriver inte hur hindret löstes.</textarea>" in body
+    summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "changed while you were looking at it" in summary
+    assert f'name="version" value="{seen + 1}"' in body
+    mitigation.refresh_from_db()
+    assert mitigation.status == S.SUBMITTED
+
+
+def test_a_double_click_on_save_of_an_edit_is_saved_once_not_a_conflict(
+    mitigation_in: Callable[..., Mitigation],
+    author: Any,
+    obstacle: Obstacle,
+    obstacle_in: Callable[..., Obstacle],
+    client: Any,
+) -> None:
+    mitigation = mitigation_in()
+    other = obstacle_in(title="Ett annat hinder")
+    client.force_login(author)
+    url = reverse("obstacles:mitigation_edit", args=[mitigation.pk])
+    data = _form(
+        title="Min nya rubrik",
+        description="Första stycket.\n\nAndra stycket.",
+        obstacle_numbers=f"{obstacle.pk}, {other.pk}",
+    ) | {"version": mitigation.version}
+
+    first = client.post(url, data)
+    mitigation.refresh_from_db()
+    saved = (mitigation.version, mitigation.title, mitigation.description)
+    second = client.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == mitigation.get_absolute_url()
+    mitigation.refresh_from_db()
+    assert (mitigation.version, mitigation.title, mitigation.description) == saved
+    assert set(mitigation.obstacles.all()) == {obstacle, other}
+    assert AuditEvent.objects.filter(action="mitigation.update").count() == 1
+
+
+def test_a_second_save_with_other_obstacles_is_still_a_conflict(
+    mitigation_in: Callable[..., Mitigation],
+    author: Any,
+    obstacle: Obstacle,
+    obstacle_in: Callable[..., Obstacle],
+    client: Any,
+) -> None:
+    mitigation = mitigation_in()
+    other = obstacle_in(title="Ett annat hinder")
+    client.force_login(author)
+    url = reverse("obstacles:mitigation_edit", args=[mitigation.pk])
+    data = _form(obstacle_numbers=str(obstacle.pk)) | {"version": mitigation.version}
+
+    client.post(url, data)
+    response = client.post(url, data | {"obstacle_numbers": f"{obstacle.pk}, {other.pk}"})
+
+    assert response.status_code == 409
+    assert list(mitigation.obstacles.all()) == [obstacle]

@@ -5,13 +5,22 @@ import html
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from obstacles.models import Obstacle
-from obstacles.sanitize import as_rich_text, clean_rich_text
+from obstacles.models import Endorsement, Obstacle
+from obstacles.sanitize import as_rich_text, clean_rich_text, single_line
 from obstacles.services import entries as services
+from obstacles.services.digest import obstacle_review_digest_send
+from obstacles.services.endorsements import endorsement_add
+from obstacles.services.knowledge import article_create, article_update
+from obstacles.services.mitigations import mitigation_create, mitigation_update
+from tests.factories_obstacles import actor, category
+from tests.factories_process import make_region_person
 
 from .test_entry_scene import *  # noqa: F403  (fixtures)
 from .test_entry_scene import entry_data
+from .test_knowledge_scene import article_data, mitigation_data
 
 # --- What is removed ----------------------------------------------------------------------------
 
@@ -198,3 +207,146 @@ def test_an_address_with_a_refused_scheme_in_plain_text_stays_text() -> None:
     stored = as_rich_text("Öppna file:///C:/hemligt.docx eller javascript:alert(1)")
     assert "href" not in stored
     assert "file:///C:/hemligt.docx" in stored
+
+
+# --- One-line text: titles and short notes ------------------------------------------------------
+
+# A title built to add lines of its own to the reviewers' digest mail.
+INJECTED = "Hinder\r\n  https://evil.example/review/1\n- Brådskande: svara på detta"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Rad ett\r\nrad två", "Rad ett rad två"),
+        ("Rad ett\rrad två\nrad tre", "Rad ett rad två rad tre"),
+        ("  Flikar\t\toch\vsidbrytning\fhär  ", "Flikar och sidbrytning här"),
+        ("Unicode\u2028rad\u2029stycke\x85nästa", "Unicode rad stycke nästa"),
+        ("Hårt\u00a0mellanslag", "Hårt mellanslag"),
+        ("Nul\x00tecken och escape\x1b[31m", "Nultecken och escape[31m"),
+        ("Dold\u202eriktning och\u200bnollbredd\ufeff", "Doldriktning ochnollbredd"),
+        ("Familj 👨\u200d👩\u200d👧", "Familj 👨\u200d👩\u200d👧"),
+        ("Åäö <b>&amp;</b> é", "Åäö <b>&amp;</b> é"),
+        ("\r\n\t ", ""),
+        (None, ""),
+    ],
+)
+def test_single_line_collapses_whitespace_and_drops_control_characters(
+    typed: Any, stored: str
+) -> None:
+    assert single_line(typed) == stored
+
+
+@pytest.mark.django_db
+def test_an_entry_title_with_line_breaks_is_stored_on_one_line(author: Any) -> None:
+    entry = services.obstacle_create(author=author, data=entry_data(title=INJECTED))
+    assert entry.title == "Hinder https://evil.example/review/1 - Brådskande: svara på detta"
+
+    updated = services.obstacle_update(
+        obstacle=entry,
+        actor=author,
+        expected_version=entry.version,
+        data={"title": "Ny\r\nrubrik\u2028här\x00"},
+    )
+    assert Obstacle.objects.get(pk=updated.pk).title == "Ny rubrik här"
+
+
+@pytest.mark.django_db
+def test_a_title_of_only_line_breaks_is_refused_as_empty(author: Any) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.obstacle_create(author=author, data=entry_data(title="\r\n\t\x00"))
+    assert "title" in refused.value.message_dict
+    assert not Obstacle.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_injected_title_stays_one_line_in_the_reviewers_digest(
+    author: Any,
+    reviewer: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    entry = services.obstacle_create(author=author, data=entry_data(title=INJECTED))
+    services.obstacle_move(obstacle=entry, actor=author, move="submit")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        obstacle_review_digest_send()
+
+    (message,) = mailoutbox
+    lines = message.body.splitlines()
+    assert not any(line.lstrip().startswith("https://evil.example") for line in lines)
+    assert not any(line.startswith("- Brådskande") for line in lines)
+    assert "- Hinder https://evil.example/review/1 - Brådskande: svara på detta (" in message.body
+
+
+@pytest.mark.django_db
+def test_mitigation_titles_are_stored_on_one_line(author: Any, entry_in: Any) -> None:
+    obstacle = entry_in("published")
+    mitigation = mitigation_create(
+        author=author, obstacles=[obstacle], data=mitigation_data(title="Avtal\r\nmed\x00 biträde")
+    )
+    assert mitigation.title == "Avtal med biträde"
+
+    updated = mitigation_update(
+        mitigation=mitigation,
+        actor=author,
+        expected_version=mitigation.version,
+        data={"title": "Ny\nrubrik\u2029"},
+    )
+    assert updated.title == "Ny rubrik"
+
+
+@pytest.mark.django_db
+def test_article_titles_are_stored_on_one_line_and_summaries_keep_their_lines() -> None:
+    coordinator = make_region_person("uppsala", email="cora@uppsala.example.se")
+    article = article_create(
+        author=coordinator,
+        data=article_data(title="Moln\r\ntjänster\x1b", summary="Rad ett.\nRad två."),
+    )
+    assert article.title == "Moln tjänster"
+    assert article.summary == "Rad ett.\nRad två."
+
+    updated = article_update(
+        article=article,
+        actor=coordinator,
+        expected_version=article.version,
+        data={"title": "\tSekretess\u2028och moln "},
+    )
+    assert updated.title == "Sekretess och moln"
+
+
+@pytest.mark.django_db
+def test_an_endorsement_note_is_stored_on_one_line(entry_in: Any, stranger: Any) -> None:
+    obstacle = entry_in("published")
+
+    endorsement_add(obstacle=obstacle, user=stranger, note="Region\r\nUppsala\x00 2024")
+
+    assert Endorsement.objects.get(obstacle=obstacle).note == "Region Uppsala 2024"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_entry_form_is_a_field_error_not_a_server_error(
+    author: Any, client: Any
+) -> None:
+    client.force_login(author)
+    form = {
+        "title": "Rubrik\x00med nul",
+        "description": "Beskrivning",
+        "category": str(category().pk),
+        "actors": [str(actor("company").pk)],
+        "severity": "3",
+        "language": "sv",
+        "action": "save",
+    }
+
+    response = client.post(reverse("obstacles:create"), form)
+
+    assert response.status_code == 400  # the form again, with the error beside the field
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Obstacle.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_compilation_search_is_no_server_error(client: Any) -> None:
+    response = client.get(reverse("obstacles:list"), {"q": "moln\x00"})
+    assert response.status_code in (200, 400)

@@ -542,3 +542,24 @@ def test_the_author_pages_link_reviewers_to_the_review_queue(reviewer: Any, clie
             reverse("obstacles:review_queue")
             in client.get(reverse(f"obstacles:{name}")).content.decode()
         )
+
+
+@pytest.mark.parametrize("version", [None, "", "ok\x00bad", "²", "1.0"])
+def test_submit_without_a_readable_version_is_refused_and_sends_nothing(
+    version: str | None, entry_in: Any, author: Any, client: Any
+) -> None:
+    draft = entry_in(S.DRAFT)
+    client.force_login(author)
+
+    response = client.post(
+        reverse("obstacles:submit", args=[draft.pk]),
+        {} if version is None else {"version": version},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The entry was not submitted" in body
+    assert f'value="{draft.title}"' in body  # the editor, with the entry as it is stored
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+    assert draft.submitted_at is None

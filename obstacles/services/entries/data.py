@@ -12,7 +12,7 @@ from regions.models import Region
 
 from ...models import Actor, Category, Obstacle, Severity
 from ...models.obstacles import CONTENT_LANGUAGES
-from ...sanitize import as_rich_text
+from ...sanitize import as_rich_text, single_line
 
 # The fields an author (or a reviewer correcting an entry) writes.
 ENTRY_FIELDS = (
@@ -55,7 +55,8 @@ def _text_too_long(name: str, value: str) -> str | None:
 def _clean_texts(data: dict[str, Any], wanted: Any, errors: dict[str, str]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if wanted("title"):
-        title = str(data.get("title") or "").strip()
+        # One line: mails and the reviewers' digest print the title as a line of its own.
+        title = single_line(str(data.get("title") or ""))
         if not title:
             errors["title"] = _("Give the obstacle a short title.")
         elif problem := _text_too_long("title", title):

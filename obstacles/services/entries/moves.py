@@ -13,7 +13,7 @@ from portal.core.concurrency import ConcurrentEditError
 from portal.core.notifications import MailKind, notify
 
 from ...models import Obstacle, ObstacleTransition
-from ...permissions.entries import can_move_obstacle, claimed_by_other
+from ...permissions.entries import can_move_obstacle, can_view_obstacle, claimed_by_other
 from ...workflow import (
     AUTHOR_MOVES,
     AWAITING_REVIEW,
@@ -140,17 +140,22 @@ def _apply_move(
 def _tell_author(
     obstacle: Obstacle, *, actor: Any, move: str, previous: str, target: Obstacle | None
 ) -> None:
-    """The author reads each reviewer decision in their own language, after the commit."""
+    """The author reads each reviewer decision in their own language, after the commit.
+
+    A merge names the entry it was merged into only when the author may see that entry: one
+    still waiting for review is someone else's unpublished text (its title and number too).
+    """
     author = obstacle.author
     if move not in DECISION_MOVES or author is None or author.pk == getattr(actor, "pk", None):
         return
+    target_visible = target is not None and can_view_obstacle(author, target)
     notify(
         users=[author],
         template=f"obstacles/mail/obstacle_{move}",
         context={
             "obstacle": obstacle,
             "reason": obstacle.decision_reason,
-            "target": target,
+            "target": target if target_visible else None,
             "republished": previous == ObstacleStatus.WITHDRAWN,
         },
         kind=MailKind.OBSTACLE_DECISION,
