@@ -234,17 +234,29 @@ def _run(args: argparse.Namespace) -> None:
     pages.append(("an entry's page", f"/obstacles/{detail}/", {}))
     large = _measure(pages, repeat=args.repeat, label=f"database: {connection.vendor}")
 
-    print("\nexports of a filtered selection (streamed; one request each)")
+    print("\nexports (streamed; one request each; at most OBSTACLE_EXPORT_MAX_ROWS rows)")
+    from django.conf import settings
     from django.test import Client
 
-    for name, url in [
-        ("CSV, one category", "/obstacles/export.csv?category=financing"),
-        ("JSON, one category", "/obstacles/export.json?category=financing"),
+    from obstacles.models import Category
+
+    # The largest selection an export may hold: one category, narrowed to severities until it
+    # fits under the cap; and the whole compilation, which must be refused (400) at once.
+    financing = Obstacle.objects.filter(category__in=Category.objects.filter(slug="financing"))
+    fits = "severity=4" if financing.count() > settings.OBSTACLE_EXPORT_MAX_ROWS else ""
+    selection = f"category=financing&{fits}".rstrip("&")
+    for name, url, expected in [
+        ("CSV, one category", f"/obstacles/export.csv?{selection}", 200),
+        ("JSON, one category", f"/obstacles/export.json?{selection}", 200),
+        ("CSV, everything (refused)", "/obstacles/export.csv", 400),
     ]:
         t0 = time.perf_counter()
-        response = Client().get(url)
+        response = Client(REMOTE_ADDR=f"192.0.2.{expected % 250}").get(url)
         size = sum(len(chunk) for chunk in response)
-        print(f"{name:30} {(time.perf_counter() - t0) * 1000:10.1f} ms {size:>12,d} bytes")
+        elapsed = (time.perf_counter() - t0) * 1000
+        print(f"{name:30} {elapsed:10.1f} ms {size:>12,d} bytes  HTTP {response.status_code}")
+        if response.status_code != expected:
+            raise SystemExit(f"{name}: expected HTTP {expected}, got {response.status_code}")
 
     base = large["list"]["median"]
     for name in ("search (sv, inflected)", "search (en)", "search, misspelt (fallback)"):

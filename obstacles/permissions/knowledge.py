@@ -12,8 +12,10 @@ alike, so existence does not leak.
   articles are seen by their author and by reviewers.
 """
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -37,6 +39,8 @@ MITIGATION_AUTHOR_EDITABLE = frozenset({MitigationStatus.SUBMITTED})
 MITIGATION_REVIEWER_EDITABLE = frozenset({MitigationStatus.SUBMITTED, MitigationStatus.PUBLISHED})
 ARTICLE_AUTHOR_EDITABLE = frozenset({ArticleStatus.DRAFT, ArticleStatus.UNPUBLISHED})
 
+R = TypeVar("R", bound=models.Model)
+
 
 def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
@@ -53,19 +57,42 @@ def _is_author(user: Any, row: Mitigation | KnowledgeArticle) -> bool:
     return _signed_in(user) and row.author_id is not None and row.author_id == user.pk
 
 
+def _published_or_own(qs: QuerySet[R], user: Any, published: str) -> QuerySet[R]:
+    """Rows in the `published` status for everyone; the author's own in every state; reviewers
+    all of them."""
+    if is_obstacle_reviewer(user):
+        return qs
+    rule = Q(status=published)
+    if _signed_in(user):
+        rule |= Q(author_id=user.pk)
+    return qs.filter(rule)
+
+
+def _first_or_404(qs: QuerySet[R], pk: Any) -> R:
+    row = qs.filter(pk=_int_or_404(pk)).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _reviewer_may_move(user: Any, row: Any, moves: Mapping[str, Any], move: str) -> bool:
+    """A move the lifecycle `moves` allows from the row's status, made by a reviewer."""
+    if move not in moves or row.status not in moves[move][0]:
+        return False
+    return is_obstacle_reviewer(user)
+
+
 # --- Obstacles a mitigation is written for ----------------------------------------------------
 
 
 def get_published_obstacle_or_404(pk: Any) -> Obstacle:
     """A published obstacle (the only kind a mitigation may be written for); 404 otherwise."""
-    obstacle = (
-        Obstacle.objects.select_related("category", "region")
-        .filter(pk=_int_or_404(pk), status=ObstacleStatus.PUBLISHED)
-        .first()
+    return _first_or_404(
+        Obstacle.objects.select_related("category", "region").filter(
+            status=ObstacleStatus.PUBLISHED
+        ),
+        pk,
     )
-    if obstacle is None:
-        raise Http404
-    return obstacle
 
 
 # --- Mitigations -------------------------------------------------------------------------------
@@ -73,26 +100,17 @@ def get_published_obstacle_or_404(pk: Any) -> Obstacle:
 
 def mitigations_visible_to(user: Any) -> QuerySet[Mitigation]:
     """Published mitigations for everyone; the author's own in every state; reviewers all."""
-    qs = Mitigation.objects.all()
-    if is_obstacle_reviewer(user):
-        return qs
-    rule = Q(status=MitigationStatus.PUBLISHED)
-    if _signed_in(user):
-        rule |= Q(author_id=user.pk)
-    return qs.filter(rule)
+    return _published_or_own(Mitigation.objects.all(), user, MitigationStatus.PUBLISHED)
 
 
 def get_mitigation_for_user_or_404(user: Any, pk: Any) -> Mitigation:
     """The mitigation if the user may see it; 404 for missing and forbidden alike."""
-    mitigation = (
-        mitigations_visible_to(user)
-        .select_related("author", "region", "partnership", "reviewed_by")
-        .filter(pk=_int_or_404(pk))
-        .first()
+    return _first_or_404(
+        mitigations_visible_to(user).select_related(
+            "author", "region", "partnership", "reviewed_by"
+        ),
+        pk,
     )
-    if mitigation is None:
-        raise Http404
-    return mitigation
 
 
 def can_submit_mitigation(user: Any) -> bool:
@@ -109,9 +127,7 @@ def can_edit_mitigation(user: Any, mitigation: Mitigation) -> bool:
 
 def can_move_mitigation(user: Any, mitigation: Mitigation, move: str) -> bool:
     """A move the lifecycle allows from the mitigation's status, made by a reviewer."""
-    if move not in MITIGATION_MOVES or mitigation.status not in MITIGATION_MOVES[move][0]:
-        return False
-    return is_obstacle_reviewer(user)
+    return _reviewer_may_move(user, mitigation, MITIGATION_MOVES, move)
 
 
 def mitigation_moves_for(user: Any, mitigation: Mitigation) -> list[str]:
@@ -137,26 +153,12 @@ def can_see_partnership_of(user: Any, mitigation: Mitigation) -> bool:
 
 def articles_visible_to(user: Any) -> QuerySet[KnowledgeArticle]:
     """Published articles for everyone; the author's own drafts; reviewers all."""
-    qs = KnowledgeArticle.objects.all()
-    if is_obstacle_reviewer(user):
-        return qs
-    rule = Q(status=ArticleStatus.PUBLISHED)
-    if _signed_in(user):
-        rule |= Q(author_id=user.pk)
-    return qs.filter(rule)
+    return _published_or_own(KnowledgeArticle.objects.all(), user, ArticleStatus.PUBLISHED)
 
 
 def get_article_for_user_or_404(user: Any, pk: Any) -> KnowledgeArticle:
     """The article if the user may see it; 404 for missing and forbidden alike."""
-    article = (
-        articles_visible_to(user)
-        .select_related("author", "published_by")
-        .filter(pk=_int_or_404(pk))
-        .first()
-    )
-    if article is None:
-        raise Http404
-    return article
+    return _first_or_404(articles_visible_to(user).select_related("author", "published_by"), pk)
 
 
 def can_create_article(user: Any) -> bool:
@@ -180,9 +182,7 @@ def can_edit_article(user: Any, article: KnowledgeArticle) -> bool:
 
 def can_move_article(user: Any, article: KnowledgeArticle, move: str) -> bool:
     """A move the lifecycle allows from the article's status, made by a reviewer."""
-    if move not in ARTICLE_MOVES or article.status not in ARTICLE_MOVES[move][0]:
-        return False
-    return is_obstacle_reviewer(user)
+    return _reviewer_may_move(user, article, ARTICLE_MOVES, move)
 
 
 def article_moves_for(user: Any, article: KnowledgeArticle) -> list[str]:

@@ -13,17 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.audit import audit_record
-from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.notifications import MailKind, notify
+from portal.core.concurrency import ConcurrentEditError
 
 from ..models import KnowledgeArticle, KnowledgeTopic, Obstacle
 from ..models.obstacles import CONTENT_LANGUAGES
-from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import can_create_article, can_edit_article
 from ..sanitize import as_rich_text, single_line
 from ..workflow import ARTICLE_MOVES
-from .mitigations import created_with_token, linkable_obstacles
+from ._reviewed import (
+    create_linked,
+    created_before,
+    linkable_obstacles,
+    lock,
+    lock_for_move,
+    relink,
+    save_move,
+    update_linked,
+)
 
 ARTICLE_FIELDS = ("title", "summary", "body", "references", "topic", "language", "last_reviewed")
 # The mail each move sends the author: obstacles/mail/article_<name>_{subject,body}.txt
@@ -64,10 +70,6 @@ def _clean_fields(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return fields
 
 
-def _lock(article: KnowledgeArticle) -> KnowledgeArticle:
-    return KnowledgeArticle.objects.select_for_update(of=("self",)).get(pk=article.pk)
-
-
 @transaction.atomic
 def article_create(
     *, author: Any, data: dict[str, Any], obstacles: Iterable[Obstacle] = ()
@@ -80,23 +82,21 @@ def article_create(
     """
     if not can_create_article(author):
         raise PermissionDenied
-    token = str(data.get("client_token") or "")
-    earlier = created_with_token(actor=author, action="article.create", client_token=token)
-    if earlier is not None:
-        existing = KnowledgeArticle.objects.filter(pk=earlier).first()
-        if existing is not None:
-            return existing
-    fields = _clean_fields(data, creating=True)
-    linked = linkable_obstacles(obstacles)
-    article = KnowledgeArticle.objects.create(author=author, **fields)
-    article.obstacles.set(linked)
-    audit_record(
-        actor=author,
-        action="article.create",
-        target=article,
-        data={"client_token": token[:64], "obstacles": [o.pk for o in linked]},
+    token = str(data.get("client_token") or "").strip()[:64]
+    earlier = created_before(
+        KnowledgeArticle, actor=author, action="article.create", client_token=token
     )
-    return article
+    if earlier is not None:
+        return earlier
+    fields = _clean_fields(data, creating=True)
+    return create_linked(
+        KnowledgeArticle,
+        author=author,
+        action="article.create",
+        client_token=token,
+        fields=fields,
+        linked=linkable_obstacles(obstacles),
+    )
 
 
 @transaction.atomic
@@ -114,7 +114,7 @@ def article_update(
     links: each must be published now (links kept from before may stay even if the obstacle has
     since been withdrawn, so saving a text fix never fails on them).
     """
-    locked = _lock(article)
+    locked = lock(article)
     if not can_edit_article(actor, locked):
         if locked.author_id != actor.pk:
             raise PermissionDenied
@@ -122,20 +122,14 @@ def article_update(
     if locked.version != expected_version:
         raise ConcurrentEditError(current=locked)
     fields = _clean_fields(data, creating=False)
-    linked = None
-    if obstacles is not None:
-        keep = list(locked.obstacles.values_list("pk", flat=True))
-        linked = linkable_obstacles(obstacles, keep=keep)
-    updated = versioned_update(instance=locked, expected_version=expected_version, changes=fields)
-    if linked is not None:
-        updated.obstacles.set(linked)
-    audit_record(
+    return update_linked(
+        locked,
         actor=actor,
         action="article.update",
-        target=updated,
-        data={"fields": sorted(fields), "obstacles": [o.pk for o in linked or []]},
+        expected_version=expected_version,
+        fields=fields,
+        linked=relink(locked, obstacles),
     )
-    return updated
 
 
 @transaction.atomic
@@ -153,44 +147,30 @@ def article_move(
     empty. Only the moves in `workflow.ARTICLE_MOVES` from the current status happen; a stale
     `expected_version` raises ConcurrentEditError. The author (if someone else) is told by mail.
     """
-    if not is_obstacle_reviewer(actor):
-        raise PermissionDenied
-    if move not in ARTICLE_MOVES:
-        raise ValidationError(_("This is not a move an article can make."))
-    locked = _lock(article)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError(current=locked)
-    sources, target = ARTICLE_MOVES[move]
-    if locked.status not in sources:
-        raise ValidationError(
-            _("The article is %(status)s: it cannot be moved that way now.")
-            % {"status": locked.get_status_display().lower()}
-        )
-    reason = (reason or "").strip()
-    from_status = locked.status
-    locked.status = target
-    update_fields = ["status", "version", "updated_at"]
-    if move == "publish":
-        locked.published_at = timezone.now()
-        locked.published_by = actor
-        update_fields += ["published_at", "published_by"]
-        if locked.last_reviewed is None:
-            locked.last_reviewed = timezone.localdate()
-            update_fields.append("last_reviewed")
-    locked.version += 1
-    locked.save(update_fields=update_fields)
-    audit_record(
+    locked, target = lock_for_move(
+        article,
         actor=actor,
-        action=f"article.{move}",
-        target=locked,
-        reason=reason,
-        data={"from": from_status, "to": target},
+        move=move,
+        moves=ARTICLE_MOVES,
+        expected_version=expected_version,
+        not_a_move=_("This is not a move an article can make."),
+        wrong_status=_("The article is %(status)s: it cannot be moved that way now."),
     )
-    if locked.author is not None and locked.author_id != actor.pk:
-        notify(
-            users=[locked.author],
-            template=f"obstacles/mail/article_{MOVE_MAIL[move]}",
-            context={"article": locked, "reason": reason},
-            kind=MailKind.OBSTACLE_DECISION,
-        )
+    reason = (reason or "").strip()
+    changes: dict[str, Any] = {}
+    if move == "publish":
+        changes = {"published_at": timezone.now(), "published_by": actor}
+        if locked.last_reviewed is None:
+            changes["last_reviewed"] = timezone.localdate()
+    save_move(
+        locked,
+        actor=actor,
+        move=move,
+        target=target,
+        changes=changes,
+        reason=reason,
+        action=f"article.{move}",
+        mail_template=f"obstacles/mail/article_{MOVE_MAIL[move]}",
+        mail_context={"article": locked},
+    )
     return locked

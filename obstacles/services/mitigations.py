@@ -11,16 +11,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.permissions import partnerships_visible_to
-from portal.accounts.models import User
-from portal.core.audit import audit_record
-from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.models import AuditEvent
-from portal.core.notifications import MailKind, notify
+from portal.core.concurrency import ConcurrentEditError
 
 from ..models import Mitigation, Obstacle
 from ..models.obstacles import CONTENT_LANGUAGES
@@ -31,6 +26,17 @@ from ..permissions.knowledge import (
 )
 from ..sanitize import as_rich_text, single_line
 from ..workflow import MITIGATION_MOVES, MitigationStatus, ObstacleStatus
+from ._reviewed import (
+    create_linked,
+    created_before,
+    linkable_obstacles,
+    lock,
+    lock_for_move,
+    relink,
+    require_obstacles,
+    save_move,
+    update_linked,
+)
 
 MITIGATION_FIELDS = ("title", "description", "region", "partnership", "language")
 MOVES_NEEDING_REASON = frozenset({"reject", "withdraw"})
@@ -38,55 +44,7 @@ MOVES_NEEDING_REASON = frozenset({"reject", "withdraw"})
 DECISION_MAIL = {"publish": "published", "reject": "rejected", "withdraw": "withdrawn"}
 
 
-# --- Double submits ----------------------------------------------------------------------------
-
-
-def created_with_token(*, actor: Any, action: str, client_token: Any) -> str | None:
-    """The id of the row an earlier request of `actor` created with the same form token, if any.
-
-    The token (a hidden field of the "new" form) is kept in the create's audit row. The actor's
-    own row is locked first, so two POSTs of the same form at once are serialised: the second
-    waits for the first to commit and then finds its audit row. Call inside the transaction.
-    """
-    token = str(client_token or "").strip()[:64]
-    if not token:
-        return None
-    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
-    event = (
-        AuditEvent.objects.filter(action=action, actor_id=actor.pk, data__client_token=token)
-        .order_by("-id")
-        .values_list("target_id", flat=True)
-        .first()
-    )
-    return event
-
-
 # --- Validation ------------------------------------------------------------------------------
-
-
-def linkable_obstacles(
-    obstacles: Iterable[Obstacle], *, keep: Iterable[int] = ()
-) -> list[Obstacle]:
-    """The obstacles, each checked to be published now, or already linked (`keep`: a link made
-    before the obstacle was withdrawn may stay, so saving a text fix never fails on it)."""
-    wanted = {o.pk for o in obstacles}
-    kept = set(keep) & wanted
-    found = list(
-        Obstacle.objects.filter(
-            Q(pk__in=wanted, status=ObstacleStatus.PUBLISHED) | Q(pk__in=kept)
-        ).order_by("pk")
-    )
-    missing = sorted(wanted - {o.pk for o in found})
-    if missing:
-        raise ValidationError(
-            {
-                "obstacles": _(
-                    "Only published obstacles can be linked. Not published: %(numbers)s."
-                )
-                % {"numbers": ", ".join(str(n) for n in missing)}
-            }
-        )
-    return found
 
 
 def _clean_fields(
@@ -121,10 +79,6 @@ def _clean_fields(
     return fields
 
 
-def _lock(mitigation: Mitigation) -> Mitigation:
-    return Mitigation.objects.select_for_update(of=("self",)).get(pk=mitigation.pk)
-
-
 # --- Writes -------------------------------------------------------------------------------------
 
 
@@ -141,30 +95,24 @@ def mitigation_create(
     """
     if not can_submit_mitigation(author):
         raise PermissionDenied
-    token = str(data.get("client_token") or "")
-    earlier = created_with_token(actor=author, action="mitigation.create", client_token=token)
+    token = str(data.get("client_token") or "").strip()[:64]
+    earlier = created_before(
+        Mitigation, actor=author, action="mitigation.create", client_token=token
+    )
     if earlier is not None:
-        existing = Mitigation.objects.filter(pk=earlier).first()
-        if existing is not None:
-            return existing
-    obstacles = list(obstacles)
-    if not obstacles:
-        raise ValidationError({"obstacles": _("Name at least one published obstacle.")})
-    linked = linkable_obstacles(obstacles)
+        return earlier
+    linked = linkable_obstacles(require_obstacles(obstacles))
     fields = _clean_fields(author=author, data={"title": "", **data}, current=None)
     if "description" not in fields:
         raise ValidationError({"description": _("Describe what worked.")})
-    mitigation = Mitigation.objects.create(
-        author=author, status=MitigationStatus.SUBMITTED, **fields
-    )
-    mitigation.obstacles.set(linked)
-    audit_record(
-        actor=author,
+    return create_linked(
+        Mitigation,
+        author=author,
         action="mitigation.create",
-        target=mitigation,
-        data={"client_token": token[:64], "obstacles": [o.pk for o in linked]},
+        client_token=token,
+        fields={"status": MitigationStatus.SUBMITTED, **fields},
+        linked=linked,
     )
-    return mitigation
 
 
 @transaction.atomic
@@ -180,7 +128,7 @@ def mitigation_update(
     published. A stale `expected_version` raises ConcurrentEditError (nobody's edit is lost);
     `obstacles`, when given, replaces the links (published obstacles, or ones already linked).
     """
-    locked = _lock(mitigation)
+    locked = lock(mitigation)
     if not can_edit_mitigation(actor, locked):
         if locked.author_id != actor.pk and not is_obstacle_reviewer(actor):
             raise PermissionDenied
@@ -189,23 +137,14 @@ def mitigation_update(
         raise ConcurrentEditError(current=locked)
     # A newly named partnership must be one the mitigation's author may open.
     fields = _clean_fields(author=locked.author or actor, data=data, current=locked)
-    linked = None
-    if obstacles is not None:
-        obstacles = list(obstacles)
-        if not obstacles:
-            raise ValidationError({"obstacles": _("Name at least one published obstacle.")})
-        keep = locked.obstacles.values_list("pk", flat=True)
-        linked = linkable_obstacles(obstacles, keep=list(keep))
-    updated = versioned_update(instance=locked, expected_version=expected_version, changes=fields)
-    if linked is not None:
-        updated.obstacles.set(linked)
-    audit_record(
+    return update_linked(
+        locked,
         actor=actor,
         action="mitigation.update",
-        target=updated,
-        data={"fields": sorted(fields), "obstacles": [o.pk for o in linked or []]},
+        expected_version=expected_version,
+        fields=fields,
+        linked=relink(locked, obstacles, required=True),
     )
-    return updated
 
 
 @transaction.atomic
@@ -222,19 +161,15 @@ def mitigation_move(
     happen; a stale `expected_version` raises ConcurrentEditError. Publishing needs at least one
     linked obstacle that is published. The author is told of the decision by mail.
     """
-    if not is_obstacle_reviewer(actor):
-        raise PermissionDenied
-    if move not in MITIGATION_MOVES:
-        raise ValidationError(_("This is not a move a solution can make."))
-    locked = _lock(mitigation)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError(current=locked)
-    sources, target = MITIGATION_MOVES[move]
-    if locked.status not in sources:
-        raise ValidationError(
-            _("The solution is %(status)s: it cannot be moved that way now.")
-            % {"status": locked.get_status_display().lower()}
-        )
+    locked, target = lock_for_move(
+        mitigation,
+        actor=actor,
+        move=move,
+        moves=MITIGATION_MOVES,
+        expected_version=expected_version,
+        not_a_move=_("This is not a move a solution can make."),
+        wrong_status=_("The solution is %(status)s: it cannot be moved that way now."),
+    )
     reason = (reason or "").strip()
     if move in MOVES_NEEDING_REASON and not reason:
         raise ValidationError({"reason": _("Give a reason: the author will see it.")})
@@ -242,28 +177,18 @@ def mitigation_move(
         raise ValidationError(
             _("None of the obstacles this solution is for is published: it cannot be shown.")
         )
-    from_status = locked.status
-    locked.status = target
-    locked.reviewed_by = actor
-    locked.decision_reason = reason
-    update_fields = ["status", "reviewed_by", "decision_reason", "version", "updated_at"]
+    changes: dict[str, Any] = {"reviewed_by": actor, "decision_reason": reason}
     if move == "publish":
-        locked.published_at = timezone.now()
-        update_fields.append("published_at")
-    locked.version += 1
-    locked.save(update_fields=update_fields)
-    audit_record(
+        changes["published_at"] = timezone.now()
+    save_move(
+        locked,
         actor=actor,
-        action=f"mitigation.{move}",
-        target=locked,
+        move=move,
+        target=target,
+        changes=changes,
         reason=reason,
-        data={"from": from_status, "to": target},
+        action=f"mitigation.{move}",
+        mail_template=f"obstacles/mail/mitigation_{DECISION_MAIL[move]}",
+        mail_context={"mitigation": locked},
     )
-    if locked.author is not None and locked.author_id != actor.pk:
-        notify(
-            users=[locked.author],
-            template=f"obstacles/mail/mitigation_{DECISION_MAIL[move]}",
-            context={"mitigation": locked, "reason": reason},
-            kind=MailKind.OBSTACLE_DECISION,
-        )
     return locked

@@ -20,11 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.forms import apply_validation_error
 
 from ..forms.knowledge import MOVE_LABELS, ArticleFilterForm, ArticleForm, ArticleMoveForm
-from ..forms.mitigations import matches_stored
 from ..models import KnowledgeArticle
 from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import (
@@ -36,6 +34,7 @@ from ..permissions.knowledge import (
 from ..selectors import knowledge as selectors
 from ..services import knowledge as services
 from ..workflow import ARTICLE_MOVES
+from ._common import run_move, save_edit
 
 ARTICLES_PER_PAGE = 20
 DONE = {
@@ -89,12 +88,25 @@ def _detail_context(
     }
 
 
+def _render_detail(
+    request: HttpRequest,
+    article: KnowledgeArticle,
+    move_form: ArticleMoveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "obstacles/knowledge/detail.html",
+        _detail_context(request, article, move_form),
+        status=status,
+    )
+
+
 @login_not_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Public when published; a draft or unpublished article only for its author and reviewers."""
-    article = get_article_for_user_or_404(request.user, pk)
-    return render(request, "obstacles/knowledge/detail.html", _detail_context(request, article))
+    return _render_detail(request, get_article_for_user_or_404(request.user, pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,29 +140,21 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_article(request.user, article):
         raise Http404
     form = ArticleForm(request.POST or None, instance=article)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_update(
-                article=article,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=form.data_for_service(),
-                obstacles=form.cleaned_data["obstacle_numbers"],
-            )
-        except ConcurrentEditError as exc:
-            if not matches_stored(form, exc.current):
-                conflict = rebase_on_conflict(form, exc)
-            else:  # what was sent is what is stored: a double click on Save
-                messages.success(request, _("The article was saved."))
-                return redirect(article)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The article was saved."))
-            return redirect(article)
+    done, conflict = save_edit(
+        request,
+        form=form,
+        instance=article,
+        save=lambda: services.article_update(
+            article=article,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            data=form.data_for_service(),
+            obstacles=form.cleaned_data["obstacle_numbers"],
+        ),
+        saved=_("The article was saved."),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "obstacles/knowledge/form.html",
@@ -168,67 +172,33 @@ def article_move(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = ArticleMoveForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "obstacles/knowledge/detail.html",
-            _detail_context(request, article, form),
-            status=400,
-        )
+        return _render_detail(request, article, form, status=400)
     move = form.cleaned_data["move"]
-    try:
-        services.article_move(
+    return run_move(
+        request,
+        instance=article,
+        form=form,
+        form_class=ArticleMoveForm,
+        target=ARTICLE_MOVES[move][1],
+        move=lambda: services.article_move(
             article=article,
             actor=request.user,
             move=move,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
-        )
-    except ConcurrentEditError as exc:
-        current: Any = exc.current
-        if current.status == ARTICLE_MOVES[move][1]:
-            # Already done (a double click, or another reviewer made the same move).
-            messages.info(request, DONE[move])
-            return redirect(article)
-        conflict = _(
+        ),
+        done=DONE[move],
+        changed=_(
             "The article changed while you were looking at it (it is now %(status)s). "
             "Check it and decide again."
-        ) % {"status": current.get_status_display().lower()}
-        fresh = get_article_for_user_or_404(request.user, pk)
-        if not article_moves_for(request.user, fresh):
-            messages.error(request, conflict)  # no form left to show it in
-            return render(
-                request,
-                "obstacles/knowledge/detail.html",
-                _detail_context(request, fresh),
-                status=409,
-            )
-        # The same form again, with the note the reviewer typed, on the stored version.
-        data = request.POST.copy()
-        data["version"] = str(fresh.version)
-        stale = ArticleMoveForm(data)
-        stale.is_valid()
-        stale.add_error(None, conflict)
-        return render(
-            request,
-            "obstacles/knowledge/detail.html",
-            _detail_context(request, fresh, stale),
-            status=409,
-        )
-    except ValidationError as exc:
-        if article.status == ARTICLE_MOVES[move][1]:
-            messages.info(request, DONE[move])
-            return redirect(article)
-        apply_validation_error(form, exc)
-        return render(
-            request,
-            "obstacles/knowledge/detail.html",
-            _detail_context(request, article, form),
-            status=400,
-        )
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    messages.success(request, DONE[move])
-    return redirect(article)
+        ),
+        back=article.get_absolute_url(),
+        refetch=lambda: get_article_for_user_or_404(request.user, pk),
+        moves_for=lambda fresh: article_moves_for(request.user, fresh),
+        render_detail=lambda obj, move_form, status: _render_detail(
+            request, obj, move_form, status=status
+        ),
+    )
 
 
 urlpatterns: list[URLPattern] = [

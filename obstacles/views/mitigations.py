@@ -20,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.forms import apply_validation_error
 
 from ..forms.mitigations import (
     MOVE_LABELS,
     MitigationForm,
     MitigationMoveForm,
-    matches_stored,
 )
 from ..models import Mitigation
 from ..permissions.entries import is_obstacle_reviewer
@@ -41,6 +39,7 @@ from ..permissions.knowledge import (
 from ..selectors import knowledge as selectors
 from ..services import mitigations as services
 from ..workflow import MITIGATION_MOVES
+from ._common import run_move, save_edit
 
 PER_PAGE = 25
 DONE = {
@@ -129,29 +128,21 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_mitigation(request.user, mitigation):
         raise Http404
     form = MitigationForm(request.POST or None, instance=mitigation, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mitigation_update(
-                mitigation=mitigation,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=form.data_for_service(),
-                obstacles=form.cleaned_data["obstacle_numbers"],
-            )
-        except ConcurrentEditError as exc:
-            if not matches_stored(form, exc.current):
-                conflict = rebase_on_conflict(form, exc)
-            else:  # what was sent is what is stored: a double click on Save
-                messages.success(request, _("The solution was saved."))
-                return redirect(mitigation)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The solution was saved."))
-            return redirect(mitigation)
+    done, conflict = save_edit(
+        request,
+        form=form,
+        instance=mitigation,
+        save=lambda: services.mitigation_update(
+            mitigation=mitigation,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            data=form.data_for_service(),
+            obstacles=form.cleaned_data["obstacle_numbers"],
+        ),
+        saved=_("The solution was saved."),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "obstacles/mitigations/form.html",
@@ -209,47 +200,31 @@ def mitigation_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, mitigation, form, status=400)
     move = form.cleaned_data["move"]
-    target = MITIGATION_MOVES[move][1]
-    try:
-        services.mitigation_move(
+    return run_move(
+        request,
+        instance=mitigation,
+        form=form,
+        form_class=MitigationMoveForm,
+        target=MITIGATION_MOVES[move][1],
+        move=lambda: services.mitigation_move(
             mitigation=mitigation,
             actor=request.user,
             move=move,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
-        )
-    except ConcurrentEditError as exc:
-        current: Any = exc.current
-        if current.status == target:
-            # Already done (a double click, or another reviewer made the same decision).
-            messages.info(request, DONE[move])
-            return redirect(back)
-        conflict = _(
+        ),
+        done=DONE[move],
+        changed=_(
             "The solution changed while you were looking at it (it is now %(status)s). "
             "Check it and decide again."
-        ) % {"status": current.get_status_display().lower()}
-        fresh = get_mitigation_for_user_or_404(request.user, pk)
-        if not mitigation_moves_for(request.user, fresh):
-            # No decision is left to make (e.g. it was rejected): no form to show the reason in.
-            messages.error(request, conflict)
-            return _render_detail(request, fresh, status=409)
-        # The same form again, with what the reviewer typed, on the stored version.
-        data = request.POST.copy()
-        data["version"] = str(fresh.version)
-        stale = MitigationMoveForm(data)
-        stale.is_valid()
-        stale.add_error(None, conflict)
-        return _render_detail(request, fresh, stale, status=409)
-    except ValidationError as exc:
-        if mitigation.status == target:
-            messages.info(request, DONE[move])
-            return redirect(back)
-        apply_validation_error(form, exc)
-        return _render_detail(request, mitigation, form, status=400)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    messages.success(request, DONE[move])
-    return redirect(back)
+        ),
+        back=back,
+        refetch=lambda: get_mitigation_for_user_or_404(request.user, pk),
+        moves_for=lambda fresh: mitigation_moves_for(request.user, fresh),
+        render_detail=lambda obj, move_form, status: _render_detail(
+            request, obj, move_form, status=status
+        ),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -15,20 +15,27 @@ Helpers:
 * the autouse `console_errors` fixture records every console error and uncaught page error
   (Chromium reports Content-Security-Policy blocks as console errors) and fails the test at
   teardown if any was seen.
-* `sign_in`, `switch_language` and `use_language` drive the real forms and cookies.
+* `sign_in`, `switch_language` and `use_language` drive the real forms and cookies;
+  `sign_in_staff` gives the browser a session made by the test client (staff need a second
+  factor).
+* page helpers the journeys share: `checked` (the page's language, and axe), `open_checked`,
+  `click_and_load`, `htmx_ready`, `htmx_settled`, `tab_to`, and `organisation` (a company).
 """
 
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, expect
 
-from tests.factories import PASSWORD
+from portal.accounts.models import Organisation
+from tests.factories import PASSWORD, OrganisationFactory
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -195,3 +202,64 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     with page.expect_navigation(wait_until="load"):
         form.locator("button[type='submit']").click()
     assert "/accounts/login/" not in page.url, f"sign-in failed, still on {page.url}"
+
+
+def sign_in_staff(page: Page, live_server_url: str, user: Any) -> None:
+    """Staff sign in with a second factor; give the browser a session made by the test client."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server_url}]
+    )
+
+
+def organisation(name: str) -> Organisation:
+    """A company (typed as the model: factory-boy's factories are not)."""
+    return cast(Organisation, OrganisationFactory(name=name, kind="company"))
+
+
+# --- Page helpers ------------------------------------------------------------------------------
+
+
+def checked(page: Page, language: str) -> None:
+    """The page is in the person's language and axe finds nothing."""
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert_no_axe_violations(page)
+
+
+def open_checked(page: Page, url: str, language: str) -> None:
+    """Open `url`; it is in `language` and axe finds nothing."""
+    page.goto(url)
+    checked(page, language)
+
+
+def click_and_load(page: Page, locator: Any) -> None:
+    """Press a link or a non-htmx submit button and wait for the next page."""
+    with page.expect_navigation(wait_until="load"):
+        locator.click()
+
+
+def htmx_ready(page: Page) -> None:
+    """htmx (deferred) has loaded and wired the page: a key pressed earlier would be a plain
+    form submit or go unheard."""
+    page.wait_for_function(
+        "() => window.htmx !== undefined && document.readyState === 'complete'", polling=50
+    )
+
+
+def htmx_settled(page: Page) -> None:
+    """No htmx request is in flight and no swap is settling."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')",
+        polling=50,
+    )
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 200) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"{selector} was not reached with Tab")

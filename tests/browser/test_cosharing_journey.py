@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, Request, expect
 
 from partnerships.models import Agreement, Partnership, Proposal, ProposalAttachment
@@ -33,8 +31,10 @@ from regions.models import Region, RegionRole
 from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
-    assert_no_axe_violations,
+    checked,
+    click_and_load,
     sign_in,
+    sign_in_staff,
 )
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_process import make_admin, make_region_person
@@ -73,16 +73,6 @@ def cosharing_reference_data(reference_data: None) -> None:
 # --- Acting as someone ---------------------------------------------------------------------------
 
 
-def sign_in_staff(page: Page, live_server_url: str, user: Any) -> None:
-    """Staff sign in with a second factor; give the browser a session made by the test client."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server_url}]
-    )
-
-
 def become(page: Page, live_server_url: str, user: Any, *, staff: bool) -> None:
     """Leave the current person's session and continue as `user`."""
     page.context.clear_cookies()
@@ -90,18 +80,6 @@ def become(page: Page, live_server_url: str, user: Any, *, staff: bool) -> None:
         sign_in_staff(page, live_server_url, user)
     else:
         sign_in(page, user.email)
-
-
-def checked(page: Page, language: str) -> None:
-    """The page is in the person's language and axe finds nothing."""
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    assert_no_axe_violations(page)
-
-
-def click_and_load(page: Page, locator: Any) -> None:
-    """Press a link or a non-htmx submit button and wait for the next page."""
-    with page.expect_navigation(wait_until="load"):
-        locator.click()
 
 
 class Autosave:

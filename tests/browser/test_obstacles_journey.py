@@ -16,25 +16,27 @@ by Django's test client (`sign_in_staff`); the company people sign in through th
 """
 
 import re
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from obstacles.models import Obstacle, ObstacleTransition
 from obstacles.workflow import ObstacleMove, ObstacleStatus
-from portal.accounts.models import Organisation
 from regions.models import Region
 from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
-    assert_no_axe_violations,
+    checked,
+    click_and_load,
+    htmx_ready,
+    htmx_settled,
+    organisation,
     sign_in,
+    sign_in_staff,
+    tab_to,
     use_language,
 )
-from tests.browser.test_cosharing_journey import sign_in_staff
-from tests.factories import OrganisationFactory
 from tests.factories_obstacles import ObstacleFactory, actor, category, make_reviewer
 from tests.factories_process import make_company_member
 
@@ -61,49 +63,7 @@ SAME_CATEGORY = "Bilder från hudkameran kan inte sparas i röntgenarkivet"
 OTHER_CATEGORY = "Upphandlingen av en ny journal tog två år"
 
 
-# --- Helpers shared with test_obstacles_pages_axe.py ----------------------------------------------
-
-
-def organisation(name: str) -> Organisation:
-    """A company (typed as the model: factory-boy's factories are not)."""
-    return cast(Organisation, OrganisationFactory(name=name, kind="company"))
-
-
-def checked(page: Page, language: str = LANGUAGE) -> None:
-    """The page is in the person's language and axe finds nothing."""
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    assert_no_axe_violations(page)
-
-
-def click_and_load(page: Page, locator: Any) -> None:
-    """Press a link or a non-htmx submit button and wait for the next page."""
-    with page.expect_navigation(wait_until="load"):
-        locator.click()
-
-
-def htmx_ready(page: Page) -> None:
-    """htmx (deferred) has loaded and wired the page: a key pressed earlier would be a plain
-    form submit or go unheard."""
-    page.wait_for_function(
-        "() => window.htmx !== undefined && document.readyState === 'complete'", polling=50
-    )
-
-
-def htmx_settled(page: Page) -> None:
-    """No htmx request is in flight and no swap is settling."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')",
-        polling=50,
-    )
-
-
-def tab_to(page: Page, selector: str, *, limit: int = 200) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(limit):
-        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{selector} was not reached with Tab")
+# --- Helpers -------------------------------------------------------------------------------------
 
 
 def result_titles(page: Page) -> list[str]:
@@ -173,9 +133,9 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     # --- The company member writes the obstacle ------------------------------------------------
     sign_in(page, author.email)
     page.goto("/obstacles/")
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, page.locator("main a[href='/obstacles/new/']").first)
-    checked(page)
+    checked(page, LANGUAGE)
     expect(page.locator("#id_language")).to_have_value(LANGUAGE)  # the page's language
 
     page.fill("#id_title", TITLE)
@@ -193,14 +153,14 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     expect(page.locator("#id_category")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_title")).to_have_value(TITLE)
     expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
-    checked(page)
+    checked(page, LANGUAGE)
     assert not Obstacle.objects.filter(title=TITLE).exists()
 
     page.select_option("#id_category", str(category(CATEGORY).pk))
     click_and_load(page, page.locator("form.obstacle-form button[value='submit']"))
     expect(page).to_have_url(re.compile(r"/obstacles/mine/$"))
     expect(page.locator(".messages")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
 
     entry = Obstacle.objects.get(title=TITLE)
     assert entry.status == ObstacleStatus.SUBMITTED
@@ -218,12 +178,12 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     page.context.clear_cookies()
     sign_in_staff(page, url, reviewer)
     page.goto("/obstacles/review/")
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, page.locator(f"main a[href='/obstacles/review/{entry.pk}/']"))
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, page.locator(f"form[action='/obstacles/review/{entry.pk}/claim/'] button"))
     expect(page.locator("#claim.is-mine")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
     entry.refresh_from_db()
     assert entry.status == ObstacleStatus.IN_REVIEW and entry.claimed_by_id == reviewer.pk
 
@@ -231,7 +191,7 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     click_and_load(page, page.locator(".move-request_changes button[type='submit']"))
     expect(page).to_have_url(re.compile(r"/obstacles/review/$"))
     expect(page.locator(".messages")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
     entry.refresh_from_db()
     assert entry.status == ObstacleStatus.CHANGES_REQUESTED
     assert entry.decision_reason == REVIEWER_MESSAGE
@@ -245,17 +205,17 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     page.goto("/obstacles/mine/")
     row = page.locator("main table tbody tr", has=page.locator(f"a[href$='/{entry.pk}/edit/']"))
     expect(row.locator(".obstacle-row-reason")).to_contain_text(REVIEWER_MESSAGE)
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, row.locator(f"a[href='/obstacles/{entry.pk}/edit/']").first)
     expect(page.locator(".obstacle-reason")).to_contain_text(REVIEWER_MESSAGE)
     # The text comes back as the author typed it, not as stored markup.
     expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
-    checked(page)
+    checked(page, LANGUAGE)
     page.locator("#id_description").press("Control+End")
     page.locator("#id_description").press_sequentially(ADDED)
     click_and_load(page, page.locator("form.obstacle-form button[value='submit']"))
     expect(page).to_have_url(re.compile(r"/obstacles/mine/$"))
-    checked(page)
+    checked(page, LANGUAGE)
     entry.refresh_from_db()
     assert entry.status == ObstacleStatus.SUBMITTED
     assert "tre vårdcentraler i Linköping" in entry.description
@@ -266,10 +226,10 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     page.goto("/obstacles/review/")
     click_and_load(page, page.locator(f"main a[href='/obstacles/review/{entry.pk}/']"))
     expect(page.locator("#duplicates")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, page.locator(".move-publish button[type='submit']"))
     expect(page.locator(".messages")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
     entry.refresh_from_db()
     assert entry.status == ObstacleStatus.PUBLISHED and entry.published_at is not None
     moves = list(
@@ -287,13 +247,13 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     # The history on the review page shows every move.
     page.goto(f"/obstacles/review/{entry.pk}/")
     expect(page.locator("#history tbody tr")).to_have_count(len(moves))
-    checked(page)
+    checked(page, LANGUAGE)
 
     # --- An anonymous visitor finds it: by a Swedish word, with the keyboard, through htmx ------
     page.context.clear_cookies()
     use_language(page.context, url, LANGUAGE)
     page.goto("/obstacles/")
-    checked(page)
+    checked(page, LANGUAGE)
     htmx_ready(page)
     expect(page.locator("#obstacle-results .obstacle-card")).to_have_count(3)
     page.evaluate("window.__sameDocument = true")
@@ -313,7 +273,7 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     # The export links follow the search.
     csv_link = page.locator("#obstacle-exports a[href^='/obstacles/export.csv']")
     assert query_of(csv_link.get_attribute("href") or "")["q"] == [SEARCH_WORD]
-    checked(page)
+    checked(page, LANGUAGE)
     searched_url = page.url
 
     # The same URL, fetched by a browser without JavaScript, shows the same list; and there
@@ -345,7 +305,7 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     assert page.evaluate("window.__sameDocument") is True
     filtered = result_titles(page)
     assert sorted(filtered) == sorted([TITLE, SAME_CATEGORY])
-    checked(page)
+    checked(page, LANGUAGE)
     assert titles_without_javascript(browser, url, page.url) == filtered
 
     # The entry's page, and its step's guidance in the process guide.
@@ -353,16 +313,16 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     click_and_load(page, page.locator(f"#obstacle-results a[href='/obstacles/{entry.pk}/']"))
     expect(page.locator("h1[lang='sv']")).to_have_text(TITLE)
     expect(page.locator(".rich-text[lang='sv']").first).to_contain_text("tre vårdcentraler")
-    checked(page)
+    checked(page, LANGUAGE)
     click_and_load(page, page.locator("main a[href='/partnerships/guide/#step-test']"))
     expect(page.locator("#step-test")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
 
     # --- Another company says "we met this too", with the keyboard only ------------------------
     page.context.clear_cookies()
     sign_in(page, neighbour.email)
     page.goto(f"/obstacles/{entry.pk}/")
-    checked(page)
+    checked(page, LANGUAGE)
     htmx_ready(page)
     tab_to(page, "#met #id_note")
     page.keyboard.type(MET_NOTE)
@@ -377,7 +337,7 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     expect(page.locator("#met .obstacle-met-count")).to_contain_text("1")
     expect(page.locator("#met .obstacle-met-notes")).to_contain_text(MET_NOTE)
     expect(page.locator("#met button[name='remove']")).to_be_visible()
-    checked(page)
+    checked(page, LANGUAGE)
     entry.refresh_from_db()
     assert entry.endorsement_count == 1
     endorsement = entry.endorsements.get()
@@ -390,4 +350,4 @@ def test_an_obstacle_goes_from_a_company_through_review_to_the_public_compilatio
     use_language(page.context, url, LANGUAGE)
     page.goto("/obstacles/?sort=met")
     assert result_titles(page)[0] == TITLE
-    checked(page)
+    checked(page, LANGUAGE)

@@ -50,10 +50,13 @@ from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
     assert_no_axe_violations,
+    htmx_ready,
+    htmx_settled,
+    organisation,
+    sign_in_staff,
+    tab_to,
     use_language,
 )
-from tests.browser.test_cosharing_journey import sign_in_staff
-from tests.browser.test_obstacles_journey import htmx_ready, htmx_settled, organisation, tab_to
 from tests.factories_obstacles import ObstacleFactory, actor, category, make_reviewer
 from tests.factories_process import make_company_member, make_partnership, make_region_person
 

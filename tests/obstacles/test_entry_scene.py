@@ -1,4 +1,6 @@
-"""People and obstacle entries for the entry tests, built through the services.
+"""People and obstacle entries for the entry tests, built through the services. The people
+both scenes share (`company`, `reviewer`, `portal_admin`, `stranger`) are fixtures of
+tests/obstacles/conftest.py.
 
 Imported by the other `test_entry_*` and `test_digest*` modules (`from .test_entry_scene import
 *`). `entry_in(status)` builds an entry in any state of the workflow the way people get it
@@ -14,28 +16,18 @@ from obstacles.models import Obstacle
 from obstacles.services import entries as services
 from obstacles.workflow import ObstacleMove, ObstacleStatus
 from regions.models import Region
-from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_obstacles import actor, category, make_reviewer
-from tests.factories_process import make_admin, make_company_member
+from tests.factories_process import make_company_member
 
 __all__ = [
     "author",
-    "company",
     "entry_data",
     "entry_in",
     "other_reviewer",
-    "portal_admin",
-    "reviewer",
-    "stranger",
     "survivor",
 ]
 
 # --- People -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def company(db: Any) -> Any:
-    return OrganisationFactory(name="CareSense AB")
 
 
 @pytest.fixture
@@ -46,23 +38,8 @@ def author(company: Any) -> Any:
 
 
 @pytest.fixture
-def reviewer(db: Any) -> Any:
-    return make_reviewer(email="rut@granskning.example.se", name="Rut Granskare")
-
-
-@pytest.fixture
 def other_reviewer(db: Any) -> Any:
     return make_reviewer(email="olle@granskning.example.se", name="Olle Andersson")
-
-
-@pytest.fixture
-def portal_admin(db: Any) -> Any:
-    return make_admin()
-
-
-@pytest.fixture
-def stranger(db: Any) -> Any:
-    return UserFactory(email="someone@example.se", name="Sam Someone")
 
 
 # --- Entries ------------------------------------------------------------------------------------

@@ -30,9 +30,9 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures this module needs)
     browser_type_launch_args,
     console_errors,
     context,
+    sign_in_staff,
     use_language,
 )
-from tests.browser.test_cosharing_journey import sign_in_staff
 from tests.factories import OrganisationFactory
 from tests.factories_obstacles import actor, category, make_reviewer
 from tests.factories_process import make_company_member, make_partnership, make_region_person

@@ -1,5 +1,6 @@
 """People, obstacles, solutions (mitigations) and knowledge articles for the knowledge and
-mitigation tests, built through the services.
+mitigation tests, built through the services. The people both scenes share (`company`, `reviewer`,
+`portal_admin`, `stranger`) are fixtures of tests/obstacles/conftest.py.
 
 Imported by the other `test_knowledge_*` and `test_mitigation_*` modules (`from
 .test_knowledge_scene import *`). Obstacles go through the entry services (create, submit,
@@ -19,10 +20,8 @@ from obstacles.services.entries import obstacle_create, obstacle_move
 from obstacles.workflow import ArticleStatus, MitigationStatus, ObstacleMove, ObstacleStatus
 from partnerships.models import Partnership
 from regions.models import Region
-from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_obstacles import actor, category, make_reviewer
 from tests.factories_process import (
-    make_admin,
     make_company_member,
     make_partnership,
     make_region_person,
@@ -32,7 +31,6 @@ __all__ = [
     "article_data",
     "article_in",
     "author",
-    "company",
     "coordinator",
     "mitigation_data",
     "mitigation_in",
@@ -40,18 +38,10 @@ __all__ = [
     "obstacle_in",
     "other_coordinator",
     "partnership",
-    "portal_admin",
-    "reviewer",
-    "stranger",
 ]
 
 
 # --- People -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def company(db: Any) -> Any:
-    return OrganisationFactory(name="CareSense AB")
 
 
 @pytest.fixture
@@ -60,11 +50,6 @@ def author(company: Any) -> Any:
     return make_company_member(
         company, email="kim@caresense.example", name="Kim Berg", preferred_language="sv"
     )
-
-
-@pytest.fixture
-def stranger(db: Any) -> Any:
-    return UserFactory(email="someone@example.se", name="Sam Someone")
 
 
 @pytest.fixture
@@ -80,16 +65,6 @@ def other_coordinator(db: Any) -> Any:
     return make_region_person(
         "ostergotland", email="coordinator@ostergotland.example.se", name="Otto Samordnare"
     )
-
-
-@pytest.fixture
-def reviewer(db: Any) -> Any:
-    return make_reviewer(email="rut@granskning.example.se", name="Rut Granskare")
-
-
-@pytest.fixture
-def portal_admin(db: Any) -> Any:
-    return make_admin()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
     browser_type_launch_args,
     console_errors,
     context,
+    open_checked,
     sign_in,
 )
 from tests.browser.test_cosharing_journey import (  # noqa: F401  (the autouse fixture)
@@ -69,12 +70,6 @@ def _scene(language: str) -> dict[str, Any]:
     }
 
 
-def _open(page: Page, url: str, language: str) -> None:
-    page.goto(url)
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    assert_no_axe_violations(page)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_note_is_linked_from_the_partnership_page_by_searching_the_register(
     language: str,
@@ -85,7 +80,7 @@ def test_a_note_is_linked_from_the_partnership_page_by_searching_the_register(
     scene = _scene(language)
     sign_in(page, scene["member"].email)
     detail = f"/partnerships/{scene['partnership'].pk}/"
-    _open(page, detail, language)
+    open_checked(page, detail, language)
     expect(page.locator(f"#obstacle-note-{scene['first'].pk}")).to_be_visible()
     expect(page.locator("#obstacles")).to_contain_text(scene["linked"].title)
 

@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 from obstacles.models import Obstacle
 from obstacles.services import entries as services
 from obstacles.workflow import ObstacleMove, ObstacleStatus
-from regions.models import Region
 from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
     BROWSER_TEST,
     _reference_data,
@@ -24,15 +23,18 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
     browser_type_launch_args,
     console_errors,
     context,
+    open_checked,
     sign_in,
+    sign_in_staff,
 )
 from tests.browser.test_cosharing_journey import (  # noqa: F401  (the autouse fixture)
     cosharing_reference_data,
-    sign_in_staff,
 )
 from tests.factories import OrganisationFactory
-from tests.factories_obstacles import actor, category, make_reviewer
+from tests.factories_obstacles import make_reviewer
 from tests.factories_process import make_company_member
+
+from .test_entry_scene import entry_data
 
 pytestmark = BROWSER_TEST
 
@@ -41,20 +43,7 @@ S, M = ObstacleStatus, ObstacleMove
 
 
 def _data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Journalsystemet saknar öppna gränssnitt",
-        "description": "Vi kunde inte hämta mätvärden från hemmet.\n\nIntegrationen tog ett år.",
-        "category": category(),
-        "step_key": "test",
-        "actors": [actor("company"), actor("healthcare")],
-        "region": Region.objects.get(slug="ostergotland"),
-        "severity": 3,
-        "evidence": "Rapport från regionen, 2024.",
-        "known_mitigation": "",
-        "language": "sv",
-    }
-    data.update(overrides)
-    return data
+    return entry_data(**{"evidence": "Rapport från regionen, 2024.", **overrides})
 
 
 def _scene(language: str) -> dict[str, Any]:
@@ -102,12 +91,6 @@ def _scene(language: str) -> dict[str, Any]:
     }
 
 
-def _open(page: Page, url: str, language: str) -> None:
-    page.goto(url)
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    assert_no_axe_violations(page)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_author_pages_pass_axe_also_with_errors_shown(
     language: str,
@@ -118,9 +101,9 @@ def test_the_author_pages_pass_axe_also_with_errors_shown(
     scene = _scene(language)
     sign_in(page, scene["author"].email)
 
-    _open(page, "/obstacles/new/", language)
-    _open(page, "/obstacles/mine/", language)
-    _open(page, f"/obstacles/{scene['asked'].pk}/edit/", language)
+    open_checked(page, "/obstacles/new/", language)
+    open_checked(page, "/obstacles/mine/", language)
+    open_checked(page, f"/obstacles/{scene['asked'].pk}/edit/", language)
 
     # A form sent with errors: the announced summary, the field marked, the text kept.
     console_errors.allow(r"400")
@@ -144,10 +127,10 @@ def test_the_reviewer_pages_pass_axe_also_with_a_refused_move(
     scene = _scene(language)
     sign_in_staff(page, live_server.url, scene["reviewer"])
 
-    _open(page, "/obstacles/review/", language)
-    _open(page, f"/obstacles/review/{scene['waiting'].pk}/", language)
-    _open(page, f"/obstacles/review/{scene['taken'].pk}/", language)  # taken by another
-    _open(page, f"/obstacles/review/{scene['published'].pk}/", language)
+    open_checked(page, "/obstacles/review/", language)
+    open_checked(page, f"/obstacles/review/{scene['waiting'].pk}/", language)
+    open_checked(page, f"/obstacles/review/{scene['taken'].pk}/", language)  # taken by another
+    open_checked(page, f"/obstacles/review/{scene['published'].pk}/", language)
 
     console_errors.allow(r"400")
     page.goto(f"/obstacles/review/{scene['waiting'].pk}/")

@@ -8,19 +8,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ...models import Obstacle
+from .._reviewed import lock as _lock
 
 # The same move or note again by the same person within this window is a double submit.
 REPEAT_WINDOW = dt.timedelta(minutes=1)
+
+__all__ = ["REPEAT_WINDOW", "_lock", "_signed_in", "taken_message"]
 
 
 def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(
         getattr(user, "is_active", False)
     )
-
-
-def _lock(obstacle: Obstacle) -> Obstacle:
-    return Obstacle.objects.select_for_update().get(pk=obstacle.pk)
 
 
 def _local_time(moment: dt.datetime) -> str:

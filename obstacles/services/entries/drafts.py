@@ -6,33 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import User
 from portal.accounts.selectors import user_memberships
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.models import AuditEvent
 
 from ...models import Obstacle
 from ...permissions.entries import can_edit_obstacle, claimed_by_other, is_obstacle_reviewer
 from ...workflow import AWAITING_REVIEW, ObstacleStatus
+from .._reviewed import created_before
 from ._common import _lock, _signed_in, taken_message
 from .data import clean_entry_data
-
-
-def _created_with_token(author: Any, token: str) -> Obstacle | None:
-    target_id = (
-        AuditEvent.objects.filter(
-            action="obstacle.create",
-            actor_id=author.pk,
-            target_type=Obstacle._meta.label_lower,
-            data__client_token=token,
-        )
-        .values_list("target_id", flat=True)
-        .first()
-    )
-    if target_id is None:
-        return None
-    return Obstacle.objects.filter(pk=int(target_id)).first()
 
 
 @transaction.atomic
@@ -45,12 +28,9 @@ def obstacle_create(*, author: Any, data: dict[str, Any]) -> Obstacle:
     if not _signed_in(author):
         raise PermissionDenied
     token = str(data.get("client_token") or "").strip()[:100]
-    if token:
-        # Serialise this author's creates, so a concurrent double submit sees the first row.
-        list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
-        existing = _created_with_token(author, token)
-        if existing is not None:
-            return existing
+    existing = created_before(Obstacle, actor=author, action="obstacle.create", client_token=token)
+    if existing is not None:
+        return existing
     fields, actors = clean_entry_data(data)
     memberships = user_memberships(author)
     obstacle = Obstacle.objects.create(
