@@ -158,11 +158,11 @@ def test_a_swedish_reviewer_reads_the_digest_in_swedish(
     _send(django_capture_on_commit_callbacks)
 
     (message,) = mailoutbox
-    assert message.subject == "Hinderregistret: 3 saker väntar på granskning"
+    assert message.subject == "Hindersammanställningen: 3 poster väntar på granskning"
     assert message.body.startswith("Hej Rut,")
     assert "Hinder, äldst först:" in message.body
-    assert "Har väntat 12 dagar; ingen har tagit det" in message.body
-    assert "Har väntat 3 dagar; du har tagit det" in message.body
+    assert "Har väntat 12 dagar; inte tagen" in message.body
+    assert "Har väntat 3 dagar; tagen av dig" in message.body
     # The category is named in the reader's language too.
     assert waiting["old"].category.name_sv in message.body
 

@@ -101,7 +101,7 @@ def test_a_swedish_author_reads_the_decision_in_swedish(
     assert message.subject == f"Ändringar begärda: {TITLE}"
     assert message.body.startswith("Hej Kim,")
     assert "Granskarens meddelande:\nLägg till en källa." in message.body
-    assert "Ändra hindret och skicka in det igen här:" in message.body
+    assert "Redigera hindret och skicka in det igen här:" in message.body
 
 
 def test_an_english_author_reads_the_decision_in_english_whatever_the_reviewer_uses(
