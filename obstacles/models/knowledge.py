@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.models import TimeStampedModel, VersionedModel
 
@@ -20,7 +21,7 @@ class KnowledgeTopic(models.TextChoices):
     CLOUD_PROCUREMENT = "cloud_procurement", _("Procurement of cloud services")
     PATIENT_DATA = "patient_data", _("Patient data and access control")
     INTEROPERABILITY = "interoperability", _("Interoperability and standards")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("knowledge topic", "Other")
 
 
 class KnowledgeArticle(TimeStampedModel, VersionedModel):
