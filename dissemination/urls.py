@@ -1,6 +1,15 @@
-# Wired into portal/urls.py now; the views arrive with the issue that builds this app.
-from django.urls import URLPattern
+"""URLs of dissemination (mounted at /events/); each views module exports its own urlpatterns."""
+
+from .views import lessons, manage, public, publications, reach, registrations
 
 app_name = "dissemination"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *manage.urlpatterns,
+    *registrations.urlpatterns,
+    *publications.urlpatterns,
+    *lessons.urlpatterns,
+    *reach.urlpatterns,
+    # Last: its <int:pk>/ patterns must not shadow the fixed paths above.
+    *public.urlpatterns,
+]

@@ -1,6 +1,6 @@
 """Co-sharing URLs: each views module carries its own patterns (see the app README)."""
 
-from .views import agreements, dashboards, guide, process, proposals
+from .views import agreements, dashboards, guide, process, proposals, summary
 
 app_name = "partnerships"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *process.urlpatterns,
     *agreements.urlpatterns,
     *guide.urlpatterns,
+    *summary.urlpatterns,
 ]

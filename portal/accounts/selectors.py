@@ -46,7 +46,13 @@ def user_memberships(user: Any) -> list[Membership]:
 def user_menu_context(user: Any) -> dict[str, Any]:
     """The user menu's organisations and translated role names (two queries, cached per user)."""
     if not getattr(user, "is_authenticated", False):
-        return {"menu_memberships": [], "menu_roles": [], "menu_obstacle_reviewer": False}
+        return {
+            "menu_memberships": [],
+            "menu_roles": [],
+            "menu_obstacle_reviewer": False,
+            "menu_organiser": False,
+            "menu_reach": False,
+        }
     names = user_role_names(user)
     roles = [role.label for role in Role if role.value in names]
     return {
@@ -54,6 +60,18 @@ def user_menu_context(user: Any) -> dict[str, Any]:
         "menu_roles": roles,
         "menu_obstacle_reviewer": bool(
             names & {Role.OBSTACLE_REVIEWER.value, Role.PORTAL_ADMIN.value}
+        ),
+        # Coordinators organise their region's events and review its lessons learned.
+        "menu_organiser": bool(
+            names & {Role.REGION_COORDINATOR.value, Role.PORTAL_ADMIN.value}
+        ),
+        "menu_reach": bool(
+            names
+            & {
+                Role.REGION_COORDINATOR.value,
+                Role.MANAGEMENT_SPONSOR.value,
+                Role.PORTAL_ADMIN.value,
+            }
         ),
     }
 

@@ -36,6 +36,8 @@ class MailKind(models.TextChoices):
         _("Decisions on obstacles, mitigations and articles I submitted"),
     )
     OBSTACLE_DIGEST = "obstacle_digest", _("A daily digest of what waits for my review")
+    LESSON_REVIEW = "lesson_review", _("A lesson learned waits for my review")
+    LESSON_DECISION = "lesson_decision", _("Decisions on lessons learned I wrote")
 
 
 def wants_mail(user: Any, kind: "MailKind | str | None") -> bool:
