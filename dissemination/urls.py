@@ -1,6 +1,6 @@
 """URLs of dissemination (mounted at /events/); each views module exports its own urlpatterns."""
 
-from .views import lessons, manage, public, publications, reach, registrations
+from .views import calendars, lessons, manage, public, publications, reach, registrations
 
 app_name = "dissemination"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *publications.urlpatterns,
     *lessons.urlpatterns,
     *reach.urlpatterns,
+    *calendars.urlpatterns,
     # Last: its <int:pk>/ patterns must not shadow the fixed paths above.
     *public.urlpatterns,
 ]

@@ -10,7 +10,9 @@ def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("lessons/", _placeholder, name="lesson_list"),
     path("lessons/review/", _placeholder, name="lesson_review"),
+    path("lessons/<int:pk>/", _placeholder, name="lesson_detail"),
     path("lessons/new/<int:partnership_pk>/", _placeholder, name="lesson_create"),
     path("lessons/<int:pk>/edit/", _placeholder, name="lesson_edit"),
     path("lessons/<int:pk>/move/<slug:move>/", _placeholder, name="lesson_move"),

@@ -11,6 +11,7 @@ def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("publications/new/", _placeholder, name="publication_create"),
+    path("publications/<int:pk>/download/", _placeholder, name="publication_download"),
     path("publications/<int:pk>/edit/", _placeholder, name="publication_edit"),
     path("publications/<int:pk>/move/<slug:move>/", _placeholder, name="publication_move"),
 ]
