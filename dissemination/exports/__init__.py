@@ -1,0 +1,1 @@
+"""CSV exports: attendee lists (attendees.py) and reach (reach.py), Swedish Excel, formula-safe."""
