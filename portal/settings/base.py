@@ -212,6 +212,9 @@ OBSTACLE_CLAIM_MINUTES = env.int("OBSTACLE_CLAIM_MINUTES", default=30)
 OBSTACLE_EXPORT_MAX_ROWS = env.int("OBSTACLE_EXPORT_MAX_ROWS", default=10000)
 OBSTACLE_EXPORTS_PER_MINUTE = env.int("OBSTACLE_EXPORTS_PER_MINUTE", default=10)
 
+# Dissemination: the largest file a publication may carry (reports, recordings, podcast MP3s).
+DISSEMINATION_UPLOAD_MAX_MB = env.int("DISSEMINATION_UPLOAD_MAX_MB", default=50)
+
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
