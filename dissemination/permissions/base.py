@@ -47,7 +47,8 @@ def organised_scope(user: Any) -> Q:
     if not _signed_in(user):
         return Q(pk__in=[])
     if is_portal_admin(user):
-        return Q()
+        # Not Q(): an empty Q vanishes when OR-ed with another condition.
+        return Q(pk__isnull=False)
     return Q(region_id__in=coordinated_region_ids(user))
 
 
