@@ -1,19 +1,223 @@
-"""Registering for events, the waiting list, attendee lists and attendance."""
+"""Registering for events, the waiting list, attendee lists and attendance.
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+Each view authenticates (LoginRequiredMiddleware: every page here needs a signed-in person),
+fetches the event through a permission helper that answers 404 for missing and forbidden alike,
+binds a form, calls one service and chooses the response. The registration form and the cancel
+button live in the registration panel of the event page: with htmx they post from there and the
+panel is answered alone; without JavaScript they post normally and the answer is a redirect back
+with a message (or the registration page with the errors).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from portal.core.forms import apply_validation_error
+
+from ..exports.attendees import attendees_csv_response
+from ..forms.registrations import AttendanceForm, RegistrationForm
+from ..models import Event, Registration
+from ..permissions.base import get_event_for_user_or_404
+from ..permissions.registrations import get_event_attendees_or_404
+from ..selectors import registrations as selectors
+from ..services import registrations as services
+from ..workflow import RegistrationStatus
+
+PANEL = "dissemination/partials/registration_panel.html"
 
 
-def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    # Replaced by the real views of this module.
-    raise Http404
+def _is_htmx(request: HttpRequest) -> bool:
+    """An htmx request for the panel (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _registered_message(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _("You are registered. We have sent you a confirmation by email.")
+    position = selectors.queue_position(registration=registration)
+    return _(
+        "The event is full, so you are on the waiting list (number %(position)s). We will email "
+        "you if a seat frees up."
+    ) % {"position": position}
+
+
+def _panel(
+    request: HttpRequest, event: Event, *, form: Any = None, message: str = "", error: str = ""
+) -> HttpResponse:
+    """The registration panel alone, for htmx. Errors are answered 200 too: htmx swaps only
+    successful answers, and the panel carries its own errors beside the fields."""
+    context = selectors.registration_panel_context(
+        user=request.user, event=event, form=form, message=message, error=error
+    )
+    response = render(request, PANEL, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _register_page(
+    request: HttpRequest, event: Event, *, form: Any = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "event": event,
+        **selectors.registration_panel_context(user=request.user, event=event, form=form),
+    }
+    response = render(request, "dissemination/register.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the registration form on a page of its own (deep links, no JavaScript). POST:
+    register; a seat or a place in the queue, or the form again with the errors."""
+    event = get_event_for_user_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD", "POST"):  # after the fetch: hidden events 404
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method != "POST":
+        return _register_page(request, event)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                user=request.user, event=event, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            message = _registered_message(registration)
+            if _is_htmx(request):
+                return _panel(request, event, message=message)
+            messages.success(request, message)
+            return redirect(event)
+    if _is_htmx(request):
+        return _panel(request, event, form=form)
+    return _register_page(request, event, form=form, status=400)
+
+
+def _back(request: HttpRequest, event: Event) -> str:
+    """Where a cancel button sends the person back: the page it was on (a `next` on this site,
+    e.g. My events), else the event page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return event.get_absolute_url()
+
+
+def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up a seat or a place in the queue (POST only). A freed seat goes to the first
+    person waiting at once."""
+    event = get_event_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a hidden event answers 404 for any method
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        registration = services.registration_cancel(user=request.user, event=event)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        if _is_htmx(request):
+            return _panel(request, event, error=error)
+        messages.error(request, error)
+        return redirect(_back(request, event))
+    # The service keeps `confirmed_at` empty for as long as someone waits for a seat.
+    if registration.queued_at is not None and registration.confirmed_at is None:
+        message = _("You have left the waiting list.")
+    else:
+        message = _("Your registration is cancelled.")
+    if _is_htmx(request):
+        return _panel(request, event, message=message)
+    messages.success(request, message)
+    return redirect(_back(request, event))
+
+
+@require_GET
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """The person's registrations: upcoming events (with cancel buttons) and past ones."""
+    mine = selectors.registrations_of_user(user=request.user)
+    return render(
+        request,
+        "dissemination/my_registrations.html",
+        {"upcoming": mine.upcoming, "past": mine.past},
+    )
+
+
+def _attendees_page(
+    request: HttpRequest, event: Event, *, form: AttendanceForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = selectors.attendees_page_context(user=request.user, event=event, form=form)
+    return render(request, "dissemination/attendees.html", context, status=status)
+
+
+def attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisers: every registration (needs, consent, status, queue place) and, once the event
+    has started, the attendance form."""
+    event = get_event_attendees_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD"):  # after the fetch: 404 for non-organisers
+        return HttpResponseNotAllowed(["GET"])
+    return _attendees_page(request, event)
+
+
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisers mark who came (POST only); only the rows changed in the form are saved."""
+    event = get_event_attendees_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: 404 for everyone but the organisers
+        return HttpResponseNotAllowed(["POST"])
+    confirmed = selectors.attendee_rows(event=event).filter(status=RegistrationStatus.CONFIRMED)
+    form = AttendanceForm(request.POST, registrations=list(confirmed))
+    if form.is_valid():
+        try:
+            changed = services.attendance_mark(
+                actor=request.user, event=event, attended=form.changed_attendance()
+            )
+        except ValidationError as exc:
+            if exc.code in ("not_started", "not_held"):
+                # The page shows no form then: the reason goes above it.
+                messages.error(request, " ".join(exc.messages))
+            else:
+                apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request,
+                _("Attendance saved (%(count)s changed).") % {"count": changed},
+            )
+            return redirect(reverse("dissemination:attendees", args=[event.pk]))
+    return _attendees_page(request, event, form=form, status=400)
+
+
+def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    """Organisers: the attendee list as CSV for Swedish Excel, formula-safe."""
+    event = get_event_attendees_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD"):  # after the fetch: 404 for non-organisers
+        return HttpResponseNotAllowed(["GET"])
+    return attendees_csv_response(event=event, language=get_language() or "sv")
 
 
 urlpatterns: list[URLPattern] = [
-    path("mine/", _placeholder, name="my_registrations"),
-    path("<int:pk>/register/", _placeholder, name="register"),
-    path("<int:pk>/registration/cancel/", _placeholder, name="registration_cancel"),
-    path("<int:pk>/attendees/", _placeholder, name="attendees"),
-    path("<int:pk>/attendees.csv", _placeholder, name="attendees_csv"),
-    path("<int:pk>/attendance/", _placeholder, name="attendance"),
+    path("mine/", my_registrations, name="my_registrations"),
+    path("<int:pk>/register/", register, name="register"),
+    path("<int:pk>/registration/cancel/", registration_cancel, name="registration_cancel"),
+    path("<int:pk>/attendees/", attendees, name="attendees"),
+    path("<int:pk>/attendees.csv", attendees_csv, name="attendees_csv"),
+    path("<int:pk>/attendance/", attendance, name="attendance"),
 ]
