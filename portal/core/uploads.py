@@ -1,8 +1,8 @@
 """Uploaded files: checked by what they contain, not by what they are called.
 
-Every app that takes files (proposal attachments, partnership documents, later obstacle evidence)
-validates through `inspect_upload`, stores the file under a random name in private storage and
-serves it only through a view that checks the right (`file_response`).
+Every app that takes files (proposal attachments, partnership documents, publications, later
+obstacle evidence) validates through `inspect_upload`, stores the file under a random name in
+private storage and serves it only through a view that checks the right (`file_response`).
 """
 
 import hashlib
@@ -44,6 +44,8 @@ XLSX = FileKind(
 )
 PNG = FileKind("png", "PNG", "image/png", (".png",))
 JPEG = FileKind("jpeg", "JPEG", "image/jpeg", (".jpg", ".jpeg"))
+# Podcast episodes. Not a document kind: only the callers that take audio name it.
+MP3 = FileKind("mp3", "MP3", "audio/mpeg", (".mp3",))
 
 DOCUMENT_KINDS = (PDF, DOCX, XLSX, PNG, JPEG)
 
@@ -54,6 +56,61 @@ class InspectedUpload:
     name: str  # safe display name, with the extension that matches the content
     size: int
     sha256: str
+
+
+# MPEG audio Layer III (MP3): bit rates in kbit/s by bit-rate index (0 "free" and 15 "bad" are
+# refused), for MPEG-1 and for MPEG-2 / 2.5; sample rates in Hz by version bits.
+_MP3_BITRATES = {
+    3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0),
+}
+_MP3_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+# The longest Layer III frame (MPEG-1, 320 kbit/s at 32 kHz, padded) is 1,441 bytes: two frame
+# headers fit in what is read.
+_MP3_SNIFF_BYTES = 4096
+
+
+def _mp3_frame(data: bytes, offset: int) -> tuple[int, int, int] | None:
+    """(version bits, sample-rate index, frame length) of a valid MPEG audio Layer III frame
+    header at `offset`, or None."""
+    if len(data) < offset + 4:
+        return None
+    b1, b2, b3 = data[offset + 1], data[offset + 2], data[offset + 3]
+    # 11 sync bits, then the version (01 is reserved) and the layer (01 is Layer III).
+    if data[offset] != 0xFF or b1 & 0xE0 != 0xE0:
+        return None
+    version = (b1 >> 3) & 0x03
+    if version == 1 or (b1 >> 1) & 0x03 != 1:
+        return None
+    bitrate_index, rate_index, padding = b2 >> 4, (b2 >> 2) & 0x03, (b2 >> 1) & 0x01
+    bitrate = _MP3_BITRATES[3 if version == 3 else 2][bitrate_index] * 1000
+    if bitrate == 0 or rate_index == 3 or b3 & 0x03 == 2:  # 10 is a reserved emphasis
+        return None
+    sample_rate = _MP3_SAMPLE_RATES[version][rate_index]
+    # Bytes per frame: 1,152 samples (MPEG-1) or 576 (MPEG-2 / 2.5) at `bitrate`, divided by 8.
+    per_frame = 144 if version == 3 else 72
+    return version, rate_index, per_frame * bitrate // sample_rate + padding
+
+
+def _is_mp3(data: bytes) -> bool:
+    """An ID3v2 tag (how nearly every MP3 starts), or an MPEG audio Layer III frame followed by
+    a second frame of the same stream (one frame-sync pattern alone is too easy to meet by
+    chance)."""
+    if data.startswith(b"ID3") and len(data) >= 10:
+        major, revision, flags = data[3], data[4], data[5]
+        size = data[6:10]
+        # ID3v2.2 to 2.4; the size is "synchsafe" (the top bit of each byte is zero).
+        return (
+            major in (2, 3, 4)
+            and revision != 0xFF
+            and flags & 0x0F == 0
+            and all(byte < 0x80 for byte in size)
+        )
+    first = _mp3_frame(data, 0)
+    if first is None:
+        return False
+    second = _mp3_frame(data, first[2])
+    return second is not None and second[:2] == first[:2]
 
 
 def _sniff(fh: IO[bytes]) -> FileKind | None:
@@ -82,6 +139,11 @@ def _sniff(fh: IO[bytes]) -> FileKind | None:
                 return DOCX
             if "xl/workbook.xml" in names:
                 return XLSX
+        return None
+    start = fh.read(_MP3_SNIFF_BYTES)
+    fh.seek(0)
+    if _is_mp3(start):
+        return MP3
     return None
 
 
