@@ -1,0 +1,590 @@
+"""Reach figures as the reports read them: per calendar quarter, per event and per publication.
+
+What counts (quarters are calendar quarters in Europe/Stockholm):
+
+- events held: published events (not drafts, not postponed, not cancelled) whose start falls in
+  the quarter and has passed; an event at 23:30 on 30 June, Stockholm time, is held in Q2;
+- publications published: published (not withdrawn) publications dated in the quarter, up to
+  today;
+- registrations and attendance counted by the portal belong to the quarter of the event they are
+  for (confirmed registrations; registrations marked attended) and only to events held;
+- downloads counted by the portal belong to the day they happened (`DownloadCount`);
+- logged figures (`ReachEntry`) belong to the day they were counted on, and are left out when
+  their event is a draft or cancelled, or their publication a draft.
+
+Every reader here makes a fixed number of queries, however many rows there are.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncQuarter
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from regions.models import Region
+
+from ..models import DownloadCount, Event, Publication, ReachEntry, ReachMetric, Registration
+from ..permissions.base import can_see_reach, reach_region_ids
+from ..workflow import EventStatus, PublicationStatus, RegistrationStatus
+
+Quarter = tuple[int, int]
+
+# Logged figures of these events and publications count; drafts never happened and a cancelled
+# event was not held.
+COUNTED_EVENT_STATES = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED})
+COUNTED_PUBLICATION_STATES = frozenset({PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN})
+
+# The figures of a row, in the order the table, the chart and the CSV show them.
+FIGURES: list[tuple[str, Promise]] = [
+    ("events", gettext_lazy("Events held")),
+    ("publications", gettext_lazy("Publications published")),
+    ("registrations", gettext_lazy("Registrations")),
+    ("attendance", gettext_lazy("Attendance")),
+    ("listeners", gettext_lazy("Listeners")),
+    ("downloads", gettext_lazy("Downloads")),
+    ("views", gettext_lazy("Views")),
+]
+# The figures that count people reached (the chart draws these; events and publications are
+# counts of things, on another scale).
+PEOPLE_FIGURES = ["registrations", "attendance", "listeners", "downloads", "views"]
+
+# Logged metric -> the figure it adds to.
+_LOGGED_FIELD: dict[str, str] = {
+    ReachMetric.REGISTRATIONS: "registrations_logged",
+    ReachMetric.ATTENDANCE: "attendance_logged",
+    ReachMetric.LISTENERS: "listeners",
+    ReachMetric.DOWNLOADS: "downloads_logged",
+    ReachMetric.VIEWS: "views",
+}
+
+
+# --- Quarters -------------------------------------------------------------------------------
+
+
+def stockholm() -> dt.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def quarter_of(day: dt.date) -> Quarter:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_start(quarter: Quarter) -> dt.date:
+    year, number = quarter
+    return dt.date(year, 3 * (number - 1) + 1, 1)
+
+
+def quarter_after(quarter: Quarter) -> Quarter:
+    year, number = quarter
+    return (year + 1, 1) if number == 4 else (year, number + 1)
+
+
+def last_quarters(*, today: dt.date | None = None, count: int = 4) -> list[Quarter]:
+    """The `count` quarters up to and including today's, oldest first."""
+    year, number = quarter_of(today or timezone.localdate())
+    quarters = []
+    for _i in range(count):
+        quarters.append((year, number))
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return quarters[::-1]
+
+
+def year_quarters(year: int) -> list[Quarter]:
+    return [(year, number) for number in (1, 2, 3, 4)]
+
+
+def quarter_label(quarter: Quarter) -> str:
+    """'Q3 2026' (English) / 'kv 3 2026' (Swedish)."""
+    year, number = quarter
+    return _("Q%(quarter)d %(year)d") % {"quarter": number, "year": year}
+
+
+def period_bounds(quarters: Sequence[Quarter]) -> tuple[dt.date, dt.date]:
+    """The first day of the earliest quarter and the first day after the latest one."""
+    return quarter_start(min(quarters)), quarter_start(quarter_after(max(quarters)))
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in Stockholm, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=stockholm())
+
+
+def _quarter_key(value: dt.date | dt.datetime | None) -> Quarter | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value, stockholm())
+    return value.year, (value.month - 1) // 3 + 1
+
+
+# --- Rows -----------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class ReachFigures:
+    """The figures of one row: portal counts and logged figures kept apart, summed on read."""
+
+    events: int = 0
+    publications: int = 0
+    registrations_portal: int = 0
+    registrations_logged: int = 0
+    attendance_portal: int = 0
+    attendance_logged: int = 0
+    downloads_portal: int = 0
+    downloads_logged: int = 0
+    listeners: int = 0
+    views: int = 0
+
+    @property
+    def registrations(self) -> int:
+        return self.registrations_portal + self.registrations_logged
+
+    @property
+    def attendance(self) -> int:
+        return self.attendance_portal + self.attendance_logged
+
+    @property
+    def downloads(self) -> int:
+        return self.downloads_portal + self.downloads_logged
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(ReachFigures))
+
+    def figures(self) -> list[int]:
+        """The values in `FIGURES` order."""
+        return [getattr(self, name) for name, _label in FIGURES]
+
+    def add(self, other: "ReachFigures") -> None:
+        for f in fields(ReachFigures):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass(kw_only=True)
+class QuarterReach(ReachFigures):
+    """One calendar quarter's figures."""
+
+    year: int
+    quarter: int
+
+    @property
+    def key(self) -> Quarter:
+        return self.year, self.quarter
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.key)
+
+
+@dataclass(kw_only=True)
+class ItemReach(ReachFigures):
+    """One event's or publication's own figures for the period."""
+
+    item: Event | Publication
+    # The local day it took place or was published (decides its quarter in the CSV).
+    day: dt.date
+    url_name: str = field(default="")
+
+    @property
+    def is_event(self) -> bool:
+        return isinstance(self.item, Event)
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_label(quarter_of(self.day))
+
+
+def reach_total(rows: Iterable[ReachFigures]) -> ReachFigures:
+    """The sum of the rows (the table's totals row)."""
+    total = ReachFigures()
+    for row in rows:
+        total.add(row)
+    return total
+
+
+# --- Scoping --------------------------------------------------------------------------------
+
+
+def region_rule(region_ids: frozenset[int] | None, include_national: bool, *, path: str) -> Q:
+    """Rows whose region (at `path`, e.g. "region" or "event__region") is in scope."""
+    if region_ids is None:
+        return Q() if include_national else Q(**{f"{path}__isnull": False})
+    rule = Q(**{f"{path}__in": sorted(region_ids)})
+    if include_national:
+        rule |= Q(**{f"{path}__isnull": True})
+    return rule
+
+
+def _held_events(
+    region_ids: frozenset[int] | None, include_national: bool, start: dt.date, end: dt.date
+) -> Q:
+    return (
+        region_rule(region_ids, include_national, path="region")
+        & Q(status=EventStatus.PUBLISHED)
+        & Q(starts_at__gte=local_midnight(start), starts_at__lt=local_midnight(end))
+        & Q(starts_at__lte=timezone.now())
+    )
+
+
+def _published_publications(
+    region_ids: frozenset[int] | None, include_national: bool, start: dt.date, end: dt.date
+) -> Q:
+    return (
+        region_rule(region_ids, include_national, path="region")
+        & Q(status=PublicationStatus.PUBLISHED)
+        & Q(published_on__gte=start, published_on__lt=end)
+        & Q(published_on__lte=timezone.localdate())
+    )
+
+
+def _counted_entries(region_ids: frozenset[int] | None, include_national: bool) -> Q:
+    """Logged figures whose event or publication counts and is in scope."""
+    for_events = (
+        Q(event__isnull=False)
+        & Q(event__status__in=COUNTED_EVENT_STATES)
+        & region_rule(region_ids, include_national, path="event__region")
+    )
+    for_publications = (
+        Q(publication__isnull=False)
+        & Q(publication__status__in=COUNTED_PUBLICATION_STATES)
+        & region_rule(region_ids, include_national, path="publication__region")
+    )
+    return for_events | for_publications
+
+
+# --- Per quarter ----------------------------------------------------------------------------
+
+
+def reach_by_quarter(
+    *,
+    region_ids: frozenset[int] | None,
+    include_national: bool,
+    quarters: list[tuple[int, int]],
+) -> list[QuarterReach]:
+    """Each of `quarters` (in the order given) with its figures; see the module docstring for
+    what counts. `region_ids` None means every region; `include_national` adds national events
+    and publications. Four queries, however many rows."""
+    if not quarters:
+        return []
+    rows = {q: QuarterReach(year=q[0], quarter=q[1]) for q in quarters}
+    start, end = period_bounds(quarters)
+    tz = stockholm()
+
+    events = (
+        Event.objects.filter(_held_events(region_ids, include_national, start, end))
+        .annotate(q=TruncQuarter("starts_at", tzinfo=tz))
+        .order_by()
+        .values("q")
+        .annotate(
+            held=Count("id", distinct=True),
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            attended=Count("registrations", filter=Q(registrations__attended=True)),
+        )
+    )
+    for row in events:
+        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
+        if target is not None:
+            target.events += row["held"]
+            target.registrations_portal += row["confirmed"]
+            target.attendance_portal += row["attended"]
+
+    publications = (
+        Publication.objects.filter(
+            _published_publications(region_ids, include_national, start, end)
+        )
+        .annotate(q=TruncQuarter("published_on"))
+        .order_by()
+        .values("q")
+        .annotate(n=Count("id"))
+    )
+    for row in publications:
+        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
+        if target is not None:
+            target.publications += row["n"]
+
+    downloads = (
+        DownloadCount.objects.filter(
+            region_rule(region_ids, include_national, path="publication__region"),
+            day__gte=start,
+            day__lt=end,
+        )
+        .annotate(q=TruncQuarter("day"))
+        .order_by()
+        .values("q")
+        .annotate(n=Sum("count"))
+    )
+    for row in downloads:
+        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
+        if target is not None:
+            target.downloads_portal += row["n"] or 0
+
+    logged = (
+        ReachEntry.objects.filter(
+            _counted_entries(region_ids, include_national),
+            counted_on__gte=start,
+            counted_on__lt=end,
+        )
+        .annotate(q=TruncQuarter("counted_on"))
+        .order_by()
+        .values("q", "metric")
+        .annotate(n=Sum("value"))
+    )
+    for row in logged:
+        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
+        name = _LOGGED_FIELD.get(row["metric"])
+        if target is not None and name:
+            setattr(target, name, getattr(target, name) + (row["n"] or 0))
+
+    return [rows[q] for q in quarters]
+
+
+# --- Per event and publication --------------------------------------------------------------
+
+
+def reach_items(
+    *,
+    region_ids: frozenset[int] | None,
+    include_national: bool,
+    quarters: list[tuple[int, int]],
+) -> list[ItemReach]:
+    """Every event and publication with figures in the period, each with its own figures for
+    the period (by the same rules as `reach_by_quarter`, so the rows add up to its totals),
+    ordered by day. Four queries, however many rows."""
+    if not quarters:
+        return []
+    start, end = period_bounds(quarters)
+    entries = ReachEntry.objects.filter(
+        _counted_entries(region_ids, include_national), counted_on__gte=start, counted_on__lt=end
+    )
+    held = _held_events(region_ids, include_national, start, end)
+    events = (
+        Event.objects.filter(
+            held
+            | (
+                region_rule(region_ids, include_national, path="region")
+                & Q(Exists(entries.filter(event=OuterRef("pk"))))
+            )
+        )
+        .select_related("region")
+        .annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            attended=Count("registrations", filter=Q(registrations__attended=True)),
+            held=Count("id", filter=held, distinct=True),
+        )
+        .order_by("starts_at", "id")
+    )
+    published = _published_publications(region_ids, include_national, start, end)
+    downloads = DownloadCount.objects.filter(day__gte=start, day__lt=end)
+    publications = (
+        Publication.objects.filter(
+            published
+            | (
+                region_rule(region_ids, include_national, path="region")
+                & (
+                    Q(Exists(entries.filter(publication=OuterRef("pk"))))
+                    | Q(Exists(downloads.filter(publication=OuterRef("pk"))))
+                )
+            )
+        )
+        .select_related("region")
+        .annotate(is_published=Count("id", filter=published, distinct=True))
+        .order_by("published_on", "id")
+    )
+    logged: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for sums in (
+        entries.order_by().values("event_id", "publication_id", "metric").annotate(n=Sum("value"))
+    ):
+        key = ("event", sums["event_id"]) if sums["event_id"] else ("pub", sums["publication_id"])
+        logged[key][sums["metric"]] = sums["n"] or 0
+    portal_downloads = dict(
+        downloads.filter(region_rule(region_ids, include_national, path="publication__region"))
+        .order_by()
+        .values("publication_id")
+        .annotate(n=Sum("count"))
+        .values_list("publication_id", "n")
+    )
+
+    items: list[ItemReach] = []
+    for event in events:
+        row = ItemReach(
+            item=event,
+            day=timezone.localtime(event.starts_at, stockholm()).date(),
+            url_name="dissemination:event_reach",
+        )
+        if event.held:  # type: ignore[attr-defined]
+            row.events = 1
+            row.registrations_portal = event.confirmed  # type: ignore[attr-defined]
+            row.attendance_portal = event.attended  # type: ignore[attr-defined]
+        _add_logged(row, logged.get(("event", event.pk), {}))
+        items.append(row)
+    for publication in publications:
+        row = ItemReach(
+            item=publication,
+            day=publication.published_on,
+            url_name="dissemination:publication_reach",
+        )
+        row.publications = 1 if publication.is_published else 0  # type: ignore[attr-defined]
+        row.downloads_portal = portal_downloads.get(publication.pk) or 0
+        _add_logged(row, logged.get(("pub", publication.pk), {}))
+        items.append(row)
+    items.sort(key=lambda r: (r.day, 0 if r.is_event else 1, r.item.pk))
+    return items
+
+
+def _add_logged(row: ReachFigures, by_metric: dict[str, int]) -> None:
+    for metric, value in by_metric.items():
+        name = _LOGGED_FIELD.get(metric)
+        if name:
+            setattr(row, name, getattr(row, name) + value)
+
+
+# --- One event or publication ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """What the portal counted for one event."""
+
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    attended: int
+    absent: int
+
+    @property
+    def registered(self) -> int:
+        return self.confirmed + self.waitlisted
+
+
+def event_portal_counts(*, event: Event) -> EventCounts:
+    """The event's registrations by status and the attendance marked (one query)."""
+    counts = Registration.objects.filter(event=event).aggregate(
+        n_confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        n_waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        n_cancelled=Count("id", filter=Q(status=RegistrationStatus.CANCELLED)),
+        n_attended=Count("id", filter=Q(attended=True)),
+        n_absent=Count("id", filter=Q(attended=False)),
+    )
+    return EventCounts(**{name.removeprefix("n_"): value for name, value in counts.items()})
+
+
+@dataclass(frozen=True)
+class DownloadTotals:
+    total: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+def publication_downloads(*, publication: Publication) -> DownloadTotals:
+    """Downloads of the publication's file through the portal, all time (one query)."""
+    counts = DownloadCount.objects.filter(publication=publication).aggregate(
+        total=Sum("count"), first_day=Min("day"), last_day=Max("day")
+    )
+    return DownloadTotals(
+        total=counts["total"] or 0, first_day=counts["first_day"], last_day=counts["last_day"]
+    )
+
+
+def reach_entries_of(target: Event | Publication) -> QuerySet[ReachEntry]:
+    """The figures logged for an event or a publication, newest day first, with who logged
+    them."""
+    rule = Q(event=target) if isinstance(target, Event) else Q(publication=target)
+    return (
+        ReachEntry.objects.filter(rule)
+        .select_related("recorded_by")
+        .order_by("-counted_on", "-created_at", "-id")
+    )
+
+
+# --- The overview's choice of region ---------------------------------------------------------
+
+ALL = "all"
+NATIONAL = "national"
+
+
+@dataclass(frozen=True)
+class ReachScope:
+    """Whose reach a page shows: `key` is the `?region=` value, `label` the choice's name,
+    `description` what the figures cover (in headings and the CSV)."""
+
+    key: str
+    label: str
+    description: str
+    region_ids: frozenset[int] | None
+    include_national: bool
+    region: Region | None = None
+
+
+def reach_scopes(user: Any) -> list[ReachScope]:
+    """The choices of region on the reach overview, the default first: programme-wide, national
+    and every region for portal admins; a coordinator's or sponsor's own regions (all of them
+    together first, when they have several). Empty for people who may not see reach."""
+    if not can_see_reach(user):
+        return []
+    readable = reach_region_ids(user)
+    regions = Region.objects.all() if readable is None else Region.objects.filter(pk__in=readable)
+    ordered = sorted(regions, key=lambda r: (not r.participating, r.name))
+    scopes = [
+        ReachScope(
+            key=region.slug,
+            label=region.name,
+            description=region.name,
+            region_ids=frozenset({region.pk}),
+            include_national=False,
+            region=region,
+        )
+        for region in ordered
+    ]
+    if readable is None:
+        return [
+            ReachScope(
+                key=ALL,
+                label=_("Programme-wide"),
+                description=_("Programme-wide"),
+                region_ids=None,
+                include_national=True,
+            ),
+            ReachScope(
+                key=NATIONAL,
+                label=_("National"),
+                description=_("National events and publications"),
+                region_ids=frozenset(),
+                include_national=True,
+            ),
+            *scopes,
+        ]
+    if len(scopes) > 1:
+        everything = ReachScope(
+            key=ALL,
+            label=_("All my regions"),
+            description=", ".join(s.label for s in scopes),
+            region_ids=frozenset(readable),
+            include_national=False,
+        )
+        return [everything, *scopes]
+    return scopes
+
+
+def get_reach_scope_or_404(scopes: Sequence[ReachScope], key: str) -> ReachScope:
+    """The scope asked for (`?region=`; empty: the default), or 404 when the user may not read
+    it or it does not exist."""
+    if not scopes:
+        raise Http404
+    if not key:
+        return scopes[0]
+    for scope in scopes:
+        if scope.key == key:
+            return scope
+    raise Http404
