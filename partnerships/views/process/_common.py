@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from dissemination.selectors.lessons import partnership_lessons_context
+
 from ...forms.process import (
     AdvanceForm,
     DocumentForm,
@@ -75,6 +77,7 @@ def _detail_context(request: HttpRequest, partnership: Partnership, **forms: Any
         "party_form": forms.get("party_form") or PartyAddForm(),
         "member_form": forms.get("member_form") or MemberAddForm(partnership=partnership),
         "move_error": forms.get("move_error"),
+        **partnership_lessons_context(user=user, partnership=partnership),
     }
     return context
 
