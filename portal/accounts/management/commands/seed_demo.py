@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from dissemination.demo import seed_dissemination_demo
 from obstacles.demo import seed_obstacles_demo
 from partnerships.demo import seed_cosharing_demo
 from portal.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
@@ -231,6 +232,8 @@ class Command(BaseCommand):
         seed_cosharing_demo(stdout=self.stdout)
         # Co-creation: the obstacle register, its review queue, mitigations and knowledge base.
         seed_obstacles_demo(stdout=self.stdout)
+        # Dissemination: events, registrations, publications, lessons learned and reach.
+        seed_dissemination_demo(stdout=self.stdout)
 
     def _print_logins(self) -> None:
         exempt = set(settings.PORTAL_MFA_EXEMPT_EMAILS)
