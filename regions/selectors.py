@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 
+from dissemination.selectors.public import region_outreach_context
+
 from .models import InnovationUnit, Region, RegionAssignment, RegionRole, UnitKind
 
 # The order in which a region page presents its units: the way in first, then the rest.
@@ -71,6 +73,13 @@ def region_people_public(*, region: Region) -> dict[str, list[RegionAssignment]]
         key = "coordinators" if assignment.role == RegionRole.COORDINATOR else "sponsors"
         people[key].append(assignment)
     return people
+
+
+def region_outreach(*, region: Region) -> dict[str, Any]:
+    """The region page's "Events" and "Published outcomes": its next public events, latest
+    publications and latest published lessons learned (three queries; see
+    `dissemination.selectors.public.region_outreach_context`)."""
+    return region_outreach_context(region=region)
 
 
 def region_units(*, region: Region) -> QuerySet[InnovationUnit]:

@@ -47,7 +47,8 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A region's public page: description, contact, units by kind and its people."""
+    """A region's public page: description, contact, units by kind, its people, its next events
+    and its latest publications and lessons learned."""
     try:
         region = selectors.region_detail_public(slug=slug)
     except Region.DoesNotExist as exc:
@@ -63,6 +64,8 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sponsors": people["sponsors"],
             "can_edit": can_edit_region(request.user, region),
             "can_manage_people": can_manage_region_people(request.user),
+            # Its upcoming events, latest publications and lessons learned.
+            **selectors.region_outreach(region=region),
         },
     )
 

@@ -72,11 +72,19 @@ def reach_region_ids(user: Any) -> frozenset[int] | None:
 
 # --- Events -------------------------------------------------------------------------------
 
+# Public once published: a draft that was cancelled was never public.
+PUBLIC_EVENT = Q(status__in=EVENT_PUBLIC_STATES, published_at__isnull=False)
+
+
+def is_public_event(event: Event) -> bool:
+    return event.status in EVENT_PUBLIC_STATES and event.published_at is not None
+
+
 
 def events_visible_to(user: Any) -> QuerySet[Event]:
     """Published, postponed and cancelled events for everyone; drafts for their organisers."""
     qs = Event.objects.all()
-    rule = Q(status__in=EVENT_PUBLIC_STATES)
+    rule = PUBLIC_EVENT
     if _signed_in(user):
         rule |= organised_scope(user)
     return qs.filter(rule)

@@ -102,8 +102,8 @@ def test_detail_shows_units_by_kind_coordinator_contact_and_sponsor_names(  # ty
     assert "Uppsala Coord" in html
     assert "Dana Director" in html
     assert "director@uppsala.example.se" not in html  # sponsors are named, not contacted
-    assert "No events are published yet." in html
-    assert "No outcomes are published yet." in html
+    assert "The region has no upcoming events published right now." in html
+    assert "The region has not published anything yet." in html
 
 
 def test_detail_of_an_unknown_region_is_404(client) -> None:  # type: ignore[no-untyped-def]
