@@ -75,14 +75,17 @@ class CalendarFilters:
 
 
 def calendar_events(*, filters: CalendarFilters, now: dt.datetime | None = None) -> QuerySet[Event]:
-    """Upcoming public events, soonest first: published and postponed ones that have not ended
-    yet, and cancelled ones that would not have ended (shown marked "Cancelled", so people who
-    planned to come find out). Drafts never.
+    """Upcoming public events, soonest first: published ones that have not ended yet, postponed
+    ones (until they get a new time), and cancelled ones that would not have ended (shown marked
+    "Cancelled", so people who planned to come find out). Drafts never.
 
     An event with both a place and an online link is held on site and online (hybrid), so it
     matches both modes.
     """
-    qs = Event.objects.filter(PUBLIC_EVENT, ends_at__gt=_now(now))
+    # A postponed event waits for its new time on the calendar, whatever its old date says.
+    qs = Event.objects.filter(PUBLIC_EVENT).filter(
+        Q(ends_at__gt=_now(now)) | Q(status=EventStatus.POSTPONED)
+    )
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     qs = _by_region(qs, filters.region)
@@ -151,9 +154,11 @@ def _wants_publications(kind: str) -> bool:
 
 
 def past_events(*, filters: ArchiveFilters, now: dt.datetime | None = None) -> QuerySet[Event]:
-    """Public events that have ended (held, cancelled or postponed and not yet given a new time;
-    the last two marked so)."""
-    qs = Event.objects.filter(PUBLIC_EVENT, ends_at__lte=_now(now))
+    """Public events that have ended (held or cancelled, the latter marked so). A postponed event
+    stays on the calendar until it gets its new time."""
+    qs = Event.objects.filter(PUBLIC_EVENT, ends_at__lte=_now(now)).exclude(
+        status=EventStatus.POSTPONED
+    )
     if filters.kind in EventKind.values:
         qs = qs.filter(kind=filters.kind)
     qs = _by_region(qs, filters.region)
@@ -353,10 +358,10 @@ def region_upcoming_events(*, region: Region, now: dt.datetime | None = None) ->
     """The region's next public events that are still on (published or postponed; cancelled
     ones stay in the calendar, marked, but not on the region's showcase)."""
     return list(
-        Event.objects.filter(
-            region=region,
-            status__in=[EventStatus.PUBLISHED, EventStatus.POSTPONED],
-            ends_at__gt=_now(now),
+        Event.objects.filter(PUBLIC_EVENT, region=region)
+        .filter(
+            Q(status=EventStatus.PUBLISHED, ends_at__gt=_now(now))
+            | Q(status=EventStatus.POSTPONED)
         )
         .select_related("region")
         .order_by("starts_at", "id")[:REGION_PAGE_ROWS]

@@ -337,3 +337,14 @@ def test_the_calendar_costs_the_same_queries_for_3_or_30_events(
     signed_in = count_queries(client, url)
     make_event("One more", days=90)
     assert count_queries(client, url) == signed_in
+
+
+def test_a_postponed_event_stays_on_the_calendar_after_its_old_date(client: Any) -> None:
+    # Postponed means "a new time will follow": the old date passing does not make it history.
+    make_event("Put off long ago", days=-20, status=EventStatus.POSTPONED)
+
+    calendar = client.get(CALENDAR).content.decode()
+    archive = client.get(reverse("dissemination:archive")).content.decode()
+
+    assert "Put off long ago" in calendar
+    assert "Put off long ago" not in archive
