@@ -1,17 +1,266 @@
-"""Organisers: their dashboard, creating, editing and moving events."""
+"""Organisers: their dashboard, creating, editing and moving events.
 
+Every view here is for the event's organisers only (the region's coordinators; portal admins
+for national events and every region's): everyone else gets 404, for GET and POST alike, and
+anonymous visitors are sent to sign in (LoginRequiredMiddleware). Each view fetches through a
+permission helper, binds a form, calls one service and chooses the response.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.core.concurrency import ConcurrentEditError
+from portal.core.forms import apply_validation_error, rebase_on_conflict
+
+from ..forms.events import EventForm, EventMoveForm
+from ..models import Event
+from ..permissions.base import get_event_to_organise_or_404
+from ..permissions.events import can_edit_event, can_organise_any, can_organise_national
+from ..selectors import events as selectors
+from ..services import events as services
+from ..workflow import EVENT_MOVES, EventMove, EventStatus, event_move_allowed
+
+DONE = {
+    EventMove.PUBLISH: gettext_lazy("The event is published and open for registration."),
+    EventMove.RESCHEDULE: gettext_lazy(
+        "The event has its new time. Everyone registered has been told."
+    ),
+    EventMove.POSTPONE: gettext_lazy("The event is postponed. Everyone registered has been told."),
+    EventMove.CANCEL: gettext_lazy("The event is cancelled. Everyone registered has been told."),
+}
+CONFIRM = {
+    EventMove.PUBLISH: gettext_lazy("Publish the event"),
+    EventMove.RESCHEDULE: gettext_lazy("Move the event to the new time"),
+    EventMove.POSTPONE: gettext_lazy("Postpone the event"),
+    EventMove.CANCEL: gettext_lazy("Cancel the event"),
+}
 
 
-def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    # Replaced by the real views of this module.
-    raise Http404
+def _organiser_or_404(request: HttpRequest) -> None:
+    if not can_organise_any(request.user):
+        raise Http404
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    """The organiser's events (coming and drafts first, with seats and waiting list), their
+    publications, and the lessons learned waiting for their review. `?region=<slug>` (or
+    `?region=national` for portal admins) narrows the lists."""
+    _organiser_or_404(request)
+    user = request.user
+    regions = list(selectors.manage_regions(user))
+    chosen = request.GET.get("region", "")
+    region = next((r for r in regions if r.slug == chosen), None)
+    national = chosen == "national" and can_organise_national(user)
+    if chosen and region is None and not national:
+        chosen = ""
+    coming, past_page = selectors.manage_events(
+        user=user, region=region, national=national, past_page=request.GET.get("page")
+    )
+    publications = selectors.manage_publications(
+        user=user, region=region, national=national, page=request.GET.get("publications_page")
+    )
+    return render(
+        request,
+        "dissemination/manage.html",
+        {
+            "regions": regions,
+            "chosen_region": chosen,
+            "may_organise_national": can_organise_national(user),
+            "coming": [(event, selectors.seat_summary(event)) for event in coming],
+            "past_page": past_page,
+            "past": [(event, selectors.seat_summary(event)) for event in past_page.object_list],
+            "publications_page": publications,
+            "lessons_waiting": selectors.lessons_waiting_count(user=user),
+        },
+    )
+
+
+# --- Creating and editing ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    """A new event, saved as a draft or published at once (the button pressed says which).
+    The form's hidden token makes a double submit return the first event, never a second."""
+    _organiser_or_404(request)
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("publish") == "1"
+        try:
+            event = services.event_create(
+                actor=request.user,
+                **form.changes(),
+                publish=publish,
+                client_token=form.submitted_token(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            if event.status == EventStatus.DRAFT:
+                messages.success(
+                    request, _("The event is saved as a draft. Only organisers can see it.")
+                )
+            else:
+                messages.success(request, _("The event is published and open for registration."))
+            return redirect(event)
+    return render(request, "dissemination/event_form.html", {"form": form, "event": None})
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft, published or postponed event. A stale version is answered 409: the form
+    keeps what was typed and shows what is stored now. A new time of a published or postponed
+    event is a reschedule: everyone registered is told."""
+    event = get_event_to_organise_or_404(request.user, pk)
+    if not can_edit_event(request.user, event):
+        messages.error(
+            request,
+            _("The event is %(status)s: it can no longer be changed.")
+            % {"status": event.get_status_display().lower()},
+        )
+        return redirect(event)
+    form = EventForm(request.POST or None, instance=event, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(
+                actor=request.user,
+                event=event,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ConcurrentEditError as exc:
+            if form.matches_stored(exc.current):  # type: ignore[arg-type]
+                # What was sent is what is stored: a double click on Save.
+                messages.success(request, _("The event was saved."))
+                return redirect(event)
+            conflict = rebase_on_conflict(form, exc)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The event was saved."))
+            return redirect(event)
+    return render(
+        request,
+        "dissemination/event_form.html",
+        {"form": form, "event": event, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
+
+
+# --- Moves -------------------------------------------------------------------------------------
+
+
+def _move_page(
+    request: HttpRequest,
+    event: Event,
+    move: str,
+    form: EventMoveForm | None,
+    *,
+    status: int = 200,
+    refused: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "dissemination/event_move.html",
+        {
+            "event": event,
+            "move": move,
+            "move_label": EventMove(move).label,
+            "confirm_label": CONFIRM[EventMove(move)],
+            "form": form,
+            "refused": refused,
+            "seats": selectors.seat_summary(event),
+        },
+        status=status,
+    )
+
+
+def _refused_text(event: Event) -> str:
+    return _("The event is %(status)s: it cannot be moved that way now.") % {
+        "status": event.get_status_display().lower()
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def event_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """GET: the confirmation of one move (the new time, or the reason everyone registered reads).
+    POST: the move. A move the event cannot make now is explained (409) to its organisers; a
+    page that was stale is shown again on the stored version with what was typed (409)."""
+    if move not in EVENT_MOVES:
+        raise Http404
+    event = get_event_to_organise_or_404(request.user, pk)
+    target = EVENT_MOVES[move][1]
+    if (
+        request.method == "POST"
+        and event.status == target
+        and move != EventMove.RESCHEDULE
+        and not event_move_allowed(move=move, status=event.status)
+    ):
+        # Done already: a double click, or another organiser made the same move.
+        messages.info(request, DONE[EventMove(move)])
+        return redirect(event)
+    if not event_move_allowed(move=move, status=event.status):
+        return _move_page(request, event, move, None, status=409, refused=_refused_text(event))
+    form = EventMoveForm(request.POST or None, move=move, event=event)
+    if request.method != "POST":
+        return _move_page(request, event, move, form)
+    if not form.is_valid():
+        return _move_page(request, event, move, form, status=400)
+    try:
+        moved = services.event_move(
+            actor=request.user, event=event, move=move, **form.service_arguments()
+        )
+    except ConcurrentEditError as exc:
+        current: Any = exc.current
+        if current.status == target and move != EventMove.RESCHEDULE:
+            # A double click, or another organiser made the same move.
+            messages.info(request, DONE[EventMove(move)])
+            return redirect(current)
+        fresh = get_event_to_organise_or_404(request.user, pk)
+        changed = _(
+            "The event changed while you were looking at it (it is now %(status)s). "
+            "Check it and confirm again."
+        ) % {"status": fresh.get_status_display().lower()}
+        if not event_move_allowed(move=move, status=fresh.status):
+            return _move_page(request, fresh, move, None, status=409, refused=changed)
+        data = request.POST.copy()
+        data["version"] = str(fresh.version)
+        stale = EventMoveForm(data, move=move, event=fresh)
+        stale.is_valid()
+        stale.add_error(None, changed)
+        return _move_page(request, fresh, move, stale, status=409)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "illegal_move":
+            fresh = get_event_to_organise_or_404(request.user, pk)
+            return _move_page(request, fresh, move, None, status=409, refused=_refused_text(fresh))
+        apply_validation_error(form, exc)
+        return _move_page(request, event, move, form, status=400)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, DONE[EventMove(move)])
+    return redirect(moved)
 
 
 urlpatterns: list[URLPattern] = [
-    path("manage/", _placeholder, name="manage"),
-    path("new/", _placeholder, name="event_create"),
-    path("<int:pk>/edit/", _placeholder, name="event_edit"),
-    path("<int:pk>/move/<slug:move>/", _placeholder, name="event_move"),
+    path("manage/", manage, name="manage"),
+    path("new/", event_create, name="event_create"),
+    path("<int:pk>/edit/", event_edit, name="event_edit"),
+    path("<int:pk>/move/<slug:move>/", event_move, name="event_move"),
 ]

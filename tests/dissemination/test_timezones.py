@@ -1,0 +1,314 @@
+"""Times are entered and shown in Europe/Stockholm and stored in UTC, right across the clock
+changes: 25 October 2026 (back from 03:00 to 02:00) and 29 March 2026 (forward from 02:00 to
+03:00). A time the change skips or repeats is refused with a form error that says so."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dissemination.forms.events import EventMoveForm, local_time_problem
+from dissemination.models import Event
+from dissemination.services.events import event_update
+from dissemination.templatetags.dissemination_tags import when_text
+from dissemination.workflow import EventMove
+
+from .test_events_scene import *  # noqa: F403  (fixtures and helpers)
+from .test_events_scene import form_data, local
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return day - dt.timedelta(days=(day.weekday() - 6) % 7)
+
+
+def _next_change(month: int) -> dt.date:
+    """The next last-Sunday-of-`month` (a clock change) that is still ahead: the new-event
+    form refuses past starts, so its tests must not depend on today's date."""
+    today = timezone.localdate()
+    year = today.year
+    while _last_sunday(year, month) <= today + dt.timedelta(days=1):
+        year += 1
+    return _last_sunday(year, month)
+
+
+# --- Which local times exist ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("naive", "problem"),
+    [
+        (dt.datetime(2026, 3, 29, 2, 30), "missing"),
+        (dt.datetime(2026, 3, 29, 2, 0), "missing"),
+        (dt.datetime(2026, 3, 29, 1, 59), None),
+        (dt.datetime(2026, 3, 29, 3, 0), None),
+        (dt.datetime(2026, 10, 25, 2, 30), "repeated"),
+        (dt.datetime(2026, 10, 25, 2, 0), "repeated"),
+        (dt.datetime(2026, 10, 25, 1, 59), None),
+        (dt.datetime(2026, 10, 25, 3, 0), None),
+        (dt.datetime(2026, 7, 1, 2, 30), None),
+    ],
+)
+def test_which_stockholm_times_are_skipped_or_repeated(naive: Any, problem: Any) -> None:
+    assert local_time_problem(naive) == problem
+
+
+# --- Stored instants and shown times -------------------------------------------------------------
+
+CASES = [
+    # local start, local end, UTC start, UTC end, shown (English)
+    pytest.param(
+        (2026, 10, 24, 10),
+        (2026, 10, 24, 12),
+        dt.datetime(2026, 10, 24, 8, tzinfo=UTC),
+        dt.datetime(2026, 10, 24, 10, tzinfo=UTC),
+        "Sat 24 Oct 2026, 10:00–12:00",
+        id="october-summer-time",
+    ),
+    pytest.param(
+        (2026, 10, 25, 10),
+        (2026, 10, 25, 12),
+        dt.datetime(2026, 10, 25, 9, tzinfo=UTC),
+        dt.datetime(2026, 10, 25, 11, tzinfo=UTC),
+        "Sun 25 Oct 2026, 10:00–12:00",
+        id="october-winter-time",
+    ),
+    pytest.param(
+        (2026, 10, 25, 1),
+        (2026, 10, 25, 4),
+        dt.datetime(2026, 10, 24, 23, tzinfo=UTC),
+        dt.datetime(2026, 10, 25, 3, tzinfo=UTC),  # four hours, not three
+        "Sun 25 Oct 2026, 01:00–04:00",
+        id="october-across-the-change",
+    ),
+    pytest.param(
+        (2026, 3, 28, 10),
+        (2026, 3, 28, 12),
+        dt.datetime(2026, 3, 28, 9, tzinfo=UTC),
+        dt.datetime(2026, 3, 28, 11, tzinfo=UTC),
+        "Sat 28 Mar 2026, 10:00–12:00",
+        id="march-winter-time",
+    ),
+    pytest.param(
+        (2026, 3, 29, 10),
+        (2026, 3, 29, 12),
+        dt.datetime(2026, 3, 29, 8, tzinfo=UTC),
+        dt.datetime(2026, 3, 29, 10, tzinfo=UTC),
+        "Sun 29 Mar 2026, 10:00–12:00",
+        id="march-summer-time",
+    ),
+    pytest.param(
+        (2026, 3, 29, 1),
+        (2026, 3, 29, 4),
+        dt.datetime(2026, 3, 29, 0, tzinfo=UTC),
+        dt.datetime(2026, 3, 29, 2, tzinfo=UTC),  # two hours, not three
+        "Sun 29 Mar 2026, 01:00–04:00",
+        id="march-across-the-change",
+    ),
+]
+
+
+def _typed(parts: tuple[int, ...]) -> str:
+    return dt.datetime(*parts).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(("start", "end", "utc_start", "utc_end", "shown"), CASES)
+def test_the_edit_form_stores_the_right_instants_and_pages_show_the_typed_times(
+    start: tuple[int, ...],
+    end: tuple[int, ...],
+    utc_start: Any,
+    utc_end: Any,
+    shown: str,
+    make_event: Callable[..., Event],
+    coordinator: Any,
+    client: Any,
+) -> None:
+    event = make_event()
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("dissemination:event_edit", args=[event.pk]),
+        form_data(
+            starts_at=_typed(start),
+            ends_at=_typed(end),
+            version=event.version,
+            capacity="2",
+            online_url=event.online_url,
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert (event.starts_at, event.ends_at) == (utc_start, utc_end)
+    assert when_text(event.starts_at, event.ends_at) == shown
+    manage = client.get(reverse("dissemination:manage")).content.decode()
+    assert shown in manage
+    edit = client.get(reverse("dissemination:event_edit", args=[event.pk])).content.decode()
+    assert f'value="{_typed(start)}"' in edit
+    assert f'value="{_typed(end)}"' in edit
+
+
+def test_swedish_readers_see_the_same_local_times(swedish: None) -> None:
+    with translation.override("sv"):
+        assert (
+            when_text(
+                dt.datetime(2026, 10, 24, 23, tzinfo=UTC), dt.datetime(2026, 10, 25, 3, tzinfo=UTC)
+            )
+            == "sön 25 okt 2026, 01:00–04:00"
+        )
+        assert (
+            when_text(
+                dt.datetime(2026, 3, 29, 0, tzinfo=UTC), dt.datetime(2026, 3, 29, 2, tzinfo=UTC)
+            )
+            == "sön 29 mar 2026, 01:00–04:00"
+        )
+
+
+def test_the_service_keeps_the_instants_it_is_given(
+    make_event: Callable[..., Event], coordinator: Any
+) -> None:
+    event = make_event()
+    first = local(2026, 10, 25, 2, 30, fold=0)  # the first 02:30: summer time
+    second = local(2026, 10, 25, 2, 30, fold=1)  # the second 02:30: winter time
+    event = event_update(
+        actor=coordinator,
+        event=event,
+        expected_version=event.version,
+        starts_at=first,
+        ends_at=second,
+    )
+    event.refresh_from_db()
+    assert event.starts_at == dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert event.ends_at == dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert event.ends_at - event.starts_at == dt.timedelta(hours=1)
+
+
+# --- Times that do not exist or exist twice ------------------------------------------------------
+
+REFUSED = [
+    pytest.param("2026-03-29T02:30", "does not exist in Swedish time", id="march-gap"),
+    pytest.param("2026-10-25T02:30", "happens twice in Swedish time", id="october-repeat"),
+]
+
+
+@pytest.mark.parametrize(("typed", "message"), REFUSED)
+@pytest.mark.parametrize("field", ["starts_at", "ends_at", "registration_deadline"])
+def test_the_edit_form_refuses_a_skipped_or_repeated_time(
+    typed: str,
+    message: str,
+    field: str,
+    make_event: Callable[..., Event],
+    coordinator: Any,
+    client: Any,
+) -> None:
+    event = make_event()
+    client.force_login(coordinator)
+    data = form_data(
+        starts_at="2026-03-29T01:00" if "03-29" in typed else "2026-10-25T01:00",
+        ends_at="2026-03-29T05:00" if "03-29" in typed else "2026-10-25T05:00",
+        version=event.version,
+        title="Nattmöte",
+    )
+    if field == "registration_deadline":
+        data["starts_at"] = data["starts_at"].replace("T01:00", "T04:00")
+    data[field] = typed
+    response = client.post(reverse("dissemination:event_edit", args=[event.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any(message in error for error in errors), errors
+    body = response.content.decode()
+    assert f'value="{typed}"' in body  # what was typed is kept
+    assert 'value="Nattmöte"' in body
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.version, stored.starts_at) == (event.version, event.starts_at)
+
+
+@pytest.mark.parametrize("month", [3, 10])
+def test_the_new_event_form_refuses_the_skipped_or_repeated_hour_of_the_next_change(
+    month: int, coordinator: Any, client: Any
+) -> None:
+    day = _next_change(month)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("dissemination:event_create"),
+        form_data(starts_at=f"{day:%Y-%m-%d}T02:30", ends_at=f"{day:%Y-%m-%d}T05:00"),
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors["starts_at"][0]
+    assert "02:30" in error
+    assert ("forward" if month == 3 else "back") in error
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("month", [3, 10])
+def test_the_new_event_form_stores_the_next_change_day_right(
+    month: int, coordinator: Any, client: Any
+) -> None:
+    day = _next_change(month)
+    client.force_login(coordinator)
+    client.post(
+        reverse("dissemination:event_create"),
+        form_data(starts_at=f"{day:%Y-%m-%d}T01:00", ends_at=f"{day:%Y-%m-%d}T04:00"),
+    )
+    event = Event.objects.get()
+    midnight_utc = dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if month == 3:  # 01:00 is winter time (UTC+1), 04:00 summer time (UTC+2)
+        assert event.starts_at == midnight_utc
+        assert event.ends_at == midnight_utc + dt.timedelta(hours=2)
+    else:  # 01:00 is summer time (UTC+2), 04:00 winter time (UTC+1)
+        assert event.starts_at == midnight_utc - dt.timedelta(hours=1)
+        assert event.ends_at == midnight_utc + dt.timedelta(hours=3)
+
+
+def test_the_swedish_form_error_names_the_time_and_the_day(
+    swedish: None, make_event: Callable[..., Event]
+) -> None:
+    event = make_event()
+    with translation.override("sv"):
+        form = EventMoveForm(
+            {"version": event.version, "starts_at": "2026-03-29T02:30", "ends_at": ""},
+            move=EventMove.RESCHEDULE,
+            event=event,
+        )
+        assert not form.is_valid()
+        assert form.errors["starts_at"] == [
+            "Klockan 02:30 den 29 mars 2026 finns inte i svensk tid: klockan ställs fram en "
+            "timme den natten. Välj en annan tid."
+        ]
+
+
+def test_the_reschedule_form_refuses_a_repeated_time(make_event: Callable[..., Event]) -> None:
+    event = make_event()
+    form = EventMoveForm(
+        {"version": event.version, "starts_at": "2026-10-25T02:15", "ends_at": "2026-10-25T04:00"},
+        move=EventMove.RESCHEDULE,
+        event=event,
+    )
+    assert not form.is_valid()
+    assert "happens twice" in form.errors["starts_at"][0]
+
+
+def test_the_mail_shows_local_times_across_the_change() -> None:
+    body = render_to_string(
+        "dissemination/mail/event_rescheduled_body.txt",
+        {
+            "recipient": None,
+            "event": Event(
+                pk=1,
+                title="Nattmöte",
+                starts_at=dt.datetime(2026, 10, 24, 23, tzinfo=UTC),
+                ends_at=dt.datetime(2026, 10, 25, 3, tzinfo=UTC),
+            ),
+            "old_starts_at": dt.datetime(2026, 3, 29, 0, tzinfo=UTC),
+            "old_ends_at": dt.datetime(2026, 3, 29, 2, tzinfo=UTC),
+            "site_url": "https://portal.example.se",
+        },
+    )
+    assert "Before: Sun 29 Mar 2026, 01:00–04:00" in body
+    assert "Now: Sun 25 Oct 2026, 01:00–04:00" in body
