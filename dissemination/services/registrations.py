@@ -232,6 +232,39 @@ def registration_cancel(*, user: Any, event: Event) -> Registration:
 
 
 @transaction.atomic
+def registration_consent(*, user: Any, event: Event, consent_to_list: bool) -> Registration:
+    """Show (True) or stop showing (False) `user`'s name and organisation to the other
+    attendees ("Who's coming"), keeping their seat or place in the queue.
+
+    Locks the person's active registration (a seat or a place in the queue); a choice that is
+    already stored changes nothing and writes no audit row (a double click). Refused
+    (ValidationError, code "not_registered") when the person holds neither. The organisers see
+    the choice in their attendee list; nobody is mailed.
+    """
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, user=user, status__in=ACTIVE_REGISTRATION)
+        .first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if registration is None:
+        raise ValidationError(_("You are not registered for this event."), code="not_registered")
+    wanted = bool(consent_to_list)
+    if registration.consent_to_list == wanted:
+        return registration
+    registration.consent_to_list = wanted
+    registration.save(update_fields=["consent_to_list", "updated_at"])
+    audit_record(
+        actor=user,
+        action="registration.consent",
+        target=registration,
+        data={"event": event.pk, "consent_to_list": wanted},
+    )
+    return registration
+
+
+@transaction.atomic
 def registrations_promote(*, event: Event) -> list[Registration]:
     """Fill every free seat of `event` from its waiting list, in queue order, and mail each
     person promoted (registration_promoted). Locks the event row itself and reads the stored

@@ -18,12 +18,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from partnerships.permissions import can_view_partnership
 from portal.core.concurrency import ConcurrentEditError
@@ -57,6 +57,10 @@ from ..workflow import (
 )
 
 PER_PAGE = 25
+# The pages that need a permission check the method after it, so a wrong method tells nobody
+# who may not see the page that it exists (404 for them, 405 for the others).
+_READ = ("GET", "HEAD")
+_READ_WRITE = ("GET", "HEAD", "POST")
 DONE = {
     LessonMove.SUBMIT: gettext_lazy(
         "The lesson was sent for review. The region's coordinator reads it before it is public."
@@ -167,11 +171,12 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Writing -----------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
 def lesson_create(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     """Write a lesson about a partnership: saved as a draft, or sent for review at once (the
     button pressed says which). The form's token makes a double submit create one lesson."""
     partnership = get_partnership_to_write_about_or_404(request.user, partnership_pk)
+    if request.method not in _READ_WRITE:  # after the fetch: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = LessonForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("submit") == "1"
@@ -202,11 +207,12 @@ def lesson_create(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft, or a lesson the reviewer asked changes of. A stale version is answered 409:
     the form keeps what was typed and shows what is stored now."""
     lesson = get_lesson_to_edit_or_404(request.user, pk)
+    if request.method not in _READ_WRITE:  # after the fetch: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = LessonForm(request.POST or None, instance=lesson, partnership=lesson.partnership)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -279,7 +285,6 @@ def _render_move(
     )
 
 
-@require_http_methods(["GET", "POST"])
 def lesson_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     """Confirm a move (GET, with the reason field where one is asked for) and make it (POST).
 
@@ -292,7 +297,9 @@ def lesson_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     lesson = get_lesson_for_user_or_404(request.user, pk)
     if not can_move_lesson(request.user, lesson, move):
         raise Http404
-    if request.method == "GET":
+    if request.method not in _READ_WRITE:  # after the check: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method != "POST":
         back = request.GET.get("back", "")
         initial = {"version": lesson.version, "back": back if back in BACK_TO else ""}
         return _render_move(request, lesson, move, LessonMoveForm(initial=initial))
@@ -330,12 +337,13 @@ def lesson_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 # --- Review ------------------------------------------------------------------------------------
 
 
-@require_GET
 def lesson_review(request: HttpRequest) -> HttpResponse:
     """Coordinators: the lessons waiting in their regions, oldest first (portal admins: all),
-    each with its publish / ask-for-changes form. 404 for everyone else."""
+    each with its publish / ask-for-changes form. 404 for everyone else, whatever the method."""
     if not is_lesson_reviewer(request.user):
         raise Http404
+    if request.method not in _READ:  # after the check: a wrong method is 405 for reviewers only
+        return HttpResponseNotAllowed(["GET"])
     page = Paginator(lesson_review_queue(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,12 +260,46 @@ def publication_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     return redirect(publication)
 
 
+# The session remembers which publications it has counted today: "<publication id>:<date>".
+COUNTED_SESSION_KEY = "dissemination_downloads_counted"
+
+
+def _is_prefetch(request: HttpRequest) -> bool:
+    """A link prefetch or prerender by the browser (`Sec-Purpose: prefetch`, or the older
+    `Purpose: prefetch`), not a person asking for the file."""
+    return any(
+        "prefetch" in request.headers.get(header, "").lower()
+        for header in ("Sec-Purpose", "Purpose")
+    )
+
+
+def _first_download_today(request: HttpRequest, publication: Publication) -> bool:
+    """Has this session not downloaded the publication yet today (Stockholm date)? Remembers
+    it now; only today's entries are kept, so the session stays small."""
+    today = timezone.localdate().isoformat()
+    key = f"{publication.pk}:{today}"
+    counted = [
+        item
+        for item in request.session.get(COUNTED_SESSION_KEY, [])
+        if isinstance(item, str) and item.endswith(":" + today)
+    ]
+    if key in counted:
+        return False
+    request.session[COUNTED_SESSION_KEY] = [*counted, key]
+    return True
+
+
 @login_not_required
 @require_safe
 def publication_download(request: HttpRequest, pk: int) -> FileResponse:
     """The publication's file: for everyone while it is published, for its organisers always;
-    404 otherwise and when there is no file. A GET by someone who does not organise the
-    publication is counted (today's `DownloadCount`)."""
+    404 otherwise and when there is no file.
+
+    A GET by someone who does not organise the publication adds one to today's
+    `DownloadCount`, at most once a day per session: the session remembers (publication id,
+    Stockholm date), so a person downloading the same file again that day is counted once.
+    HEAD requests and link prefetches (a `Sec-Purpose` or `Purpose` header containing
+    "prefetch") are never counted."""
     publication, organiser = get_publication_to_download_or_404(request.user, pk)
     stored = _current_file(publication)
     if stored is None:
@@ -276,7 +311,12 @@ def publication_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from exc
     # Private to the browser: a shared cache would serve drafts to others and skip the count.
     patch_cache_control(response, private=True, no_store=True)
-    if request.method == "GET" and not organiser:
+    if (
+        request.method == "GET"
+        and not organiser
+        and not _is_prefetch(request)
+        and _first_download_today(request, publication)
+    ):
         services.download_record(publication=publication)
     return response
 

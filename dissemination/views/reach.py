@@ -1,7 +1,8 @@
 """Reach: figures logged per event and publication, the overview per quarter, CSV.
 
 Every view needs a signed-in user (LoginRequiredMiddleware). The event and publication pages
-are for their organisers and answer 404 to everyone else, for GET and POST alike; the overview
+are for their organisers and answer 404 to everyone else, whatever the method (the method is
+checked after the permission, so a wrong one is 405 only for the organisers); the overview
 and its CSV are for coordinators, sponsors and portal admins (`can_see_reach`), each limited to
 the regions they may read (404 for any other).
 """
@@ -11,13 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
 
@@ -101,16 +102,20 @@ def _loggable(target: Event | Publication) -> bool:
     return target.status in selectors.COUNTED_PUBLICATION_STATES
 
 
-@require_http_methods(["GET", "POST"])
 def event_reach(request: HttpRequest, pk: int) -> HttpResponse:
     """An event's reach, for its organisers."""
-    return _target_page(request, get_event_to_organise_or_404(request.user, pk))
+    event = get_event_to_organise_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD", "POST"):  # after the fetch, as above
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return _target_page(request, event)
 
 
-@require_http_methods(["GET", "POST"])
 def publication_reach(request: HttpRequest, pk: int) -> HttpResponse:
     """A publication's reach, for its organisers."""
-    return _target_page(request, get_publication_to_organise_or_404(request.user, pk))
+    publication = get_publication_to_organise_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD", "POST"):  # after the fetch, as above
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return _target_page(request, publication)
 
 
 def _delete(request: HttpRequest, target: Event | Publication, entry_pk: int) -> HttpResponse:
@@ -130,14 +135,20 @@ def _delete(request: HttpRequest, target: Event | Publication, entry_pk: int) ->
     return redirect(_reach_url(target))
 
 
-@require_POST
 def event_reach_delete(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    return _delete(request, get_event_to_organise_or_404(request.user, pk), entry_pk)
+    """Delete a figure logged for an event (POST only)."""
+    event = get_event_to_organise_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: 404 for non-organisers, for any method
+        return HttpResponseNotAllowed(["POST"])
+    return _delete(request, event, entry_pk)
 
 
-@require_POST
 def publication_reach_delete(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    return _delete(request, get_publication_to_organise_or_404(request.user, pk), entry_pk)
+    """Delete a figure logged for a publication (POST only)."""
+    publication = get_publication_to_organise_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: 404 for non-organisers, for any method
+        return HttpResponseNotAllowed(["POST"])
+    return _delete(request, publication, entry_pk)
 
 
 # --- The overview ---------------------------------------------------------------------------

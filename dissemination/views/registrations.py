@@ -2,10 +2,11 @@
 
 Each view authenticates (LoginRequiredMiddleware: every page here needs a signed-in person),
 fetches the event through a permission helper that answers 404 for missing and forbidden alike,
-binds a form, calls one service and chooses the response. The registration form and the cancel
-button live in the registration panel of the event page: with htmx they post from there and the
-panel is answered alone; without JavaScript they post normally and the answer is a redirect back
-with a message (or the registration page with the errors).
+binds a form, calls one service and chooses the response. The registration form, the cancel
+button and the choice to be shown to the other attendees live in the registration panel of the
+event page: with htmx they post from there and the panel is answered alone; without JavaScript
+they post normally and the answer is a redirect back with a message (or the registration page
+with the errors).
 """
 
 from typing import Any
@@ -149,6 +150,39 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request, event))
 
 
+# The consent form's hidden field: "1" shows the person's name, "0" stops showing it.
+_CONSENT_VALUES = {"1": True, "0": False}
+
+
+def registration_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show or stop showing one's name and organisation to the other attendees, keeping the
+    seat or the place in the queue (POST only)."""
+    event = get_event_for_user_or_404(request.user, pk)
+    if request.method != "POST":  # after the fetch: a hidden event answers 404 for any method
+        return HttpResponseNotAllowed(["POST"])
+    wanted = _CONSENT_VALUES.get(request.POST.get("consent_to_list", ""))
+    try:
+        if wanted is None:
+            raise ValidationError(
+                _("Choose whether the other attendees may see your name."), code="invalid"
+            )
+        services.registration_consent(user=request.user, event=event, consent_to_list=wanted)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        if _is_htmx(request):
+            return _panel(request, event, error=error)
+        messages.error(request, error)
+        return redirect(_back(request, event))
+    if wanted:
+        message = _("The other attendees now see your name and organisation.")
+    else:
+        message = _("Your name is no longer shown to the other attendees.")
+    if _is_htmx(request):
+        return _panel(request, event, message=message)
+    messages.success(request, message)
+    return redirect(_back(request, event))
+
+
 @require_GET
 def my_registrations(request: HttpRequest) -> HttpResponse:
     """The person's registrations: upcoming events (with cancel buttons) and past ones."""
@@ -217,6 +251,7 @@ urlpatterns: list[URLPattern] = [
     path("mine/", my_registrations, name="my_registrations"),
     path("<int:pk>/register/", register, name="register"),
     path("<int:pk>/registration/cancel/", registration_cancel, name="registration_cancel"),
+    path("<int:pk>/registration/consent/", registration_consent, name="registration_consent"),
     path("<int:pk>/attendees/", attendees, name="attendees"),
     path("<int:pk>/attendees.csv", attendees_csv, name="attendees_csv"),
     path("<int:pk>/attendance/", attendance, name="attendance"),

@@ -66,8 +66,10 @@ _MP3_BITRATES = {
 }
 _MP3_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
 # The longest Layer III frame (MPEG-1, 320 kbit/s at 32 kHz, padded) is 1,441 bytes: two frame
-# headers fit in what is read.
+# headers fit in what is read, with room for some zero padding before the first.
 _MP3_SNIFF_BYTES = 4096
+_ID3_HEADER = 10  # "ID3", version (2 bytes), flags, synchsafe size (4 bytes); a footer is as long
+_ID3_FOOTER_FLAG = 0x10
 
 
 def _mp3_frame(data: bytes, offset: int) -> tuple[int, int, int] | None:
@@ -92,25 +94,48 @@ def _mp3_frame(data: bytes, offset: int) -> tuple[int, int, int] | None:
     return version, rate_index, per_frame * bitrate // sample_rate + padding
 
 
-def _is_mp3(data: bytes) -> bool:
-    """An ID3v2 tag (how nearly every MP3 starts), or an MPEG audio Layer III frame followed by
-    a second frame of the same stream (one frame-sync pattern alone is too easy to meet by
-    chance)."""
-    if data.startswith(b"ID3") and len(data) >= 10:
-        major, revision, flags = data[3], data[4], data[5]
-        size = data[6:10]
-        # ID3v2.2 to 2.4; the size is "synchsafe" (the top bit of each byte is zero).
-        return (
-            major in (2, 3, 4)
-            and revision != 0xFF
-            and flags & 0x0F == 0
-            and all(byte < 0x80 for byte in size)
-        )
-    first = _mp3_frame(data, 0)
+def _id3_end(head: bytes) -> int | None:
+    """Where the audio starts after the ID3v2 tag at the start of `head`: the header, the tag
+    (its "synchsafe" size: 7 bits a byte) and the footer when the footer flag is set. None when
+    `head` does not start with a valid ID3v2.2–2.4 tag header."""
+    if not head.startswith(b"ID3") or len(head) < _ID3_HEADER:
+        return None
+    major, revision, flags, size = head[3], head[4], head[5], head[6:10]
+    if major not in (2, 3, 4) or revision == 0xFF or flags & 0x0F:
+        return None
+    if any(byte >= 0x80 for byte in size):
+        return None
+    tag_size = (size[0] << 21) | (size[1] << 14) | (size[2] << 7) | size[3]
+    footer = _ID3_HEADER if flags & _ID3_FOOTER_FLAG else 0
+    return _ID3_HEADER + tag_size + footer
+
+
+def _has_frame_pair(data: bytes, *, after_tag: bool = False) -> bool:
+    """An MPEG audio Layer III frame at the start of `data` followed by a second frame of the
+    same stream: one frame-sync pattern alone is too easy to meet by chance. After a tag, zero
+    padding (some taggers write more than the tag's size says) may come first."""
+    offset = len(data) - len(data.lstrip(b"\x00")) if after_tag else 0
+    first = _mp3_frame(data, offset)
     if first is None:
         return False
-    second = _mp3_frame(data, first[2])
+    second = _mp3_frame(data, offset + first[2])
     return second is not None and second[:2] == first[:2]
+
+
+def _is_mp3(fh: IO[bytes]) -> bool:
+    """MPEG audio Layer III frames, after an ID3v2 tag (how nearly every MP3 starts) or from the
+    first byte. A tag alone proves nothing (anything can follow it), so the frames after the
+    tag are checked too: one bounded read where the tag says it ends, however large the tag
+    (cover art). A tag that ends past the end of the file is refused."""
+    fh.seek(0)
+    head = fh.read(_MP3_SNIFF_BYTES)
+    if not head.startswith(b"ID3"):
+        return _has_frame_pair(head)
+    audio = _id3_end(head)
+    if audio is None:
+        return False
+    fh.seek(audio)
+    return _has_frame_pair(fh.read(_MP3_SNIFF_BYTES), after_tag=True)
 
 
 def _sniff(fh: IO[bytes]) -> FileKind | None:
@@ -140,11 +165,11 @@ def _sniff(fh: IO[bytes]) -> FileKind | None:
             if "xl/workbook.xml" in names:
                 return XLSX
         return None
-    start = fh.read(_MP3_SNIFF_BYTES)
-    fh.seek(0)
-    if _is_mp3(start):
-        return MP3
-    return None
+    try:
+        is_mp3 = _is_mp3(fh)
+    finally:
+        fh.seek(0)
+    return MP3 if is_mp3 else None
 
 
 def safe_filename(name: str, *, max_length: int = 120) -> str:

@@ -149,6 +149,49 @@ def test_who_may_open_the_review_queue(role: str, people: dict[str, Any], client
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_a_wrong_method_on_the_review_queue_is_405_only_for_reviewers(
+    role: str, people: dict[str, Any], client: Any
+) -> None:
+    """The reviewer check comes before the method: a POST tells nobody else the queue exists."""
+    reviewer = role in {"coordinator", "other_coordinator", "portal_admin"}
+    expected = LOGIN if role == "anonymous" else (405 if reviewer else 404)
+    _sign_in(client, people, role)
+    url = reverse("dissemination:lesson_review")
+    for method in ("post", "put", "delete"):
+        response = getattr(client, method)(url)
+        _check(response, expected)
+        if expected == 405:
+            assert response["Allow"] == "GET"
+    if reviewer:
+        assert client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_wrong_method_on_the_writing_pages_is_405_only_for_those_who_may_use_them(
+    role: str,
+    people: dict[str, Any],
+    lesson_in: Callable[..., Lesson],
+    partnership: Any,
+    client: Any,
+) -> None:
+    draft = lesson_in(LS.DRAFT)
+    submitted = lesson_in(LS.SUBMITTED)
+    _sign_in(client, people, role)
+    pages = [
+        (reverse("dissemination:lesson_create", args=[partnership.pk]), role in WRITERS),
+        (reverse("dissemination:lesson_edit", args=[draft.pk]), role in WRITERS),
+        (
+            reverse("dissemination:lesson_move", args=[submitted.pk, LM.PUBLISH]),
+            role in REVIEWERS,
+        ),
+    ]
+    for url, may in pages:
+        response = client.put(url)
+        _check(response, LOGIN if role == "anonymous" else (405 if may else 404))
+    assert Lesson.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_everyone_may_open_the_list(role: str, people: dict[str, Any], client: Any) -> None:
     _sign_in(client, people, role)
     assert client.get(reverse("dissemination:lesson_list")).status_code == 200

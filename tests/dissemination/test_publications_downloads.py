@@ -1,7 +1,8 @@
 """Downloading a publication's file: who may (everyone while published, organisers always, 404
 otherwise), how it is served (an attachment the browser never renders), and which downloads are
-counted (not the organisers')."""
+counted (not the organisers', not link prefetches, once a day per session and publication)."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from dissemination.models import DownloadCount, Publication, PublicationFile
 from dissemination.services import publications as services
+from dissemination.views.publications import COUNTED_SESSION_KEY
 from dissemination.workflow import PublicationStatus
 from tests.factories_dissemination import PublicationFactory
 
@@ -107,6 +109,58 @@ def test_each_download_by_others_adds_one_to_todays_count(
     row = DownloadCount.objects.get(publication=published)
     assert row.day == timezone.localdate()
     assert row.count == 4
+
+
+def test_the_same_person_downloading_again_the_same_day_is_counted_once(
+    published: Publication, coordinator: Any, company_member: Any
+) -> None:
+    other = make_publication(coordinator, publish=True)
+    for person in (None, company_member):
+        client = _client(person)
+        for _ in range(3):
+            response = client.get(_url(published))
+            assert response.status_code == 200
+            assert _body(response) == PDF_BYTES  # the file is served every time
+        _body(client.get(_url(other)))  # another publication counts on its own
+    assert _counted(published) == 2  # one anonymous session, one signed-in person
+    assert _counted(other) == 2
+
+
+def test_a_download_the_next_day_is_counted_again(
+    published: Publication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(None)
+    _body(client.get(_url(published)))
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    _body(client.get(_url(published)))
+    _body(client.get(_url(published)))
+    counts = dict(DownloadCount.objects.values_list("day", "count"))
+    assert counts == {today: 1, tomorrow: 1}
+    # The session keeps only the day's entries, however many days it lives.
+    assert client.session[COUNTED_SESSION_KEY] == [f"{published.pk}:{tomorrow.isoformat()}"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Purpose": "prefetch"},
+        {"Sec-Purpose": "prefetch;prerender"},
+        {"Purpose": "prefetch"},
+        {"Purpose": "Prefetch"},
+    ],
+    ids=["sec-purpose", "sec-purpose-prerender", "purpose", "purpose-capitalised"],
+)
+def test_link_prefetches_are_not_counted(published: Publication, headers: dict[str, str]) -> None:
+    client = _client(None)
+    response = client.get(_url(published), headers=headers)
+    assert response.status_code == 200
+    _body(response)
+    assert not DownloadCount.objects.exists()
+    # The prefetch did not use up the day's count: the person's own click is counted.
+    _body(client.get(_url(published)))
+    assert _counted(published) == 1
 
 
 def test_organisers_downloads_are_not_counted(

@@ -216,6 +216,64 @@ def test_a_figure_of_another_event_cannot_be_deleted_through_mine(
     )
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_a_wrong_method_is_405_only_for_the_organisers(
+    role: str, people: dict[str, Any], coordinator: Any, client: Any
+) -> None:
+    """The permission is checked before the method: a GET on a delete URL (or a PUT on a figures
+    page) tells nobody else that the event, the publication or the figure exists."""
+    event = past_event()
+    publication = PublicationFactory()
+    today = timezone.localdate()
+    on_event = reach_record(
+        actor=coordinator, event=event, metric="views", value=5, counted_on=today
+    )
+    on_publication = reach_record(
+        actor=coordinator, publication=publication, metric="views", value=7, counted_on=today
+    )
+    login(client, people[role])
+    urls = [
+        ("get", reverse("dissemination:event_reach_delete", args=[event.pk, on_event.pk])),
+        (
+            "get",
+            reverse(
+                "dissemination:publication_reach_delete", args=[publication.pk, on_publication.pk]
+            ),
+        ),
+        ("put", reverse("dissemination:event_reach", args=[event.pk])),
+        ("delete", reverse("dissemination:publication_reach", args=[publication.pk])),
+    ]
+    expected = LOGIN if role == "anonymous" else (405 if role in ORGANISERS else 404)
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert_outcome(response, expected)
+        if expected == 405:
+            assert response["Allow"] == ("POST" if "delete/" in url else "GET, POST")
+    assert ReachEntry.objects.count() == 2
+
+
+def test_a_publications_figure_is_deleted_by_post(
+    coordinator: Any, other_coordinator: Any, client: Any
+) -> None:
+    publication = PublicationFactory()
+    entry = reach_record(
+        actor=coordinator,
+        publication=publication,
+        metric="listeners",
+        value=40,
+        counted_on=timezone.localdate(),
+    )
+    url = reverse("dissemination:publication_reach_delete", args=[publication.pk, entry.pk])
+    client.force_login(other_coordinator)
+    assert client.post(url).status_code == 404
+    assert ReachEntry.objects.filter(pk=entry.pk).exists()
+    client.force_login(coordinator)
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dissemination:publication_reach", args=[publication.pk])
+    assert not ReachEntry.objects.filter(pk=entry.pk).exists()
+
+
 # --- The overview ---------------------------------------------------------------------------
 
 

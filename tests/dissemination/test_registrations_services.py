@@ -20,6 +20,7 @@ from dissemination.selectors.registrations import queue_position
 from dissemination.services.registrations import (
     attendance_mark,
     registration_cancel,
+    registration_consent,
     registration_create,
     registrations_promote,
 )
@@ -431,3 +432,46 @@ def test_attendance_is_only_for_seats_at_this_event(held_event: Any, coordinator
             )
         assert caught.value.code == "not_attendee"
     assert _refreshed_attended(seat) is None
+
+
+# --- Showing one's name to the other attendees ---------------------------------------------------
+
+
+def test_consent_changes_only_the_choice_and_is_audited_once(two_seats: Any) -> None:
+    person = UserFactory()
+    registration = _register(person, two_seats, consent_to_list=True)
+
+    changed = registration_consent(user=person, event=two_seats, consent_to_list=False)
+    again = registration_consent(user=person, event=two_seats, consent_to_list=False)
+
+    assert changed.pk == again.pk == registration.pk
+    registration.refresh_from_db()
+    assert not registration.consent_to_list
+    assert registration.status == RS.CONFIRMED and registration.confirmed_at is not None
+    audits = AuditEvent.objects.filter(action="registration.consent")
+    assert [a.data for a in audits] == [{"event": two_seats.pk, "consent_to_list": False}]
+    registration_consent(user=person, event=two_seats, consent_to_list=True)
+    registration.refresh_from_db()
+    assert registration.consent_to_list
+
+
+def test_consent_keeps_the_place_in_the_queue(two_seats: Any) -> None:
+    for _ in range(2):
+        _register(UserFactory(), two_seats)
+    person = UserFactory()
+    waiting = _register(person, two_seats)
+    registration_consent(user=person, event=two_seats, consent_to_list=True)
+    waiting.refresh_from_db()
+    assert waiting.status == RS.WAITLISTED and waiting.consent_to_list
+    assert queue_position(registration=waiting) == 1
+
+
+@pytest.mark.parametrize("who", ["stranger", "cancelled", "anonymous"])
+def test_consent_needs_an_active_registration(two_seats: Any, who: str) -> None:
+    user: Any = UserFactory() if who != "anonymous" else AnonymousUser()
+    if who == "cancelled":
+        RegistrationFactory(event=two_seats, user=user, status=RS.CANCELLED, consent_to_list=True)
+    with pytest.raises(ValidationError) as exc:
+        registration_consent(user=user, event=two_seats, consent_to_list=False)
+    assert exc.value.code == "not_registered"
+    assert not AuditEvent.objects.filter(action="registration.consent").exists()

@@ -21,6 +21,7 @@ from dissemination.models import Registration
 from dissemination.selectors.registrations import registration_panel_context
 from dissemination.services.registrations import registration_create
 from dissemination.workflow import EventStatus, RegistrationStatus
+from portal.core.models import AuditEvent
 from tests.factories import UserFactory
 from tests.factories_dissemination import EventFactory, RegistrationFactory
 from tests.utils import count_queries
@@ -375,6 +376,150 @@ def test_cancelling_after_the_start_is_refused_with_a_message(person: Any, clien
     assert 'class="message message-error" role="alert"' in fragment
     assert "can no longer be cancelled" in fragment
     assert Registration.objects.get(user=person).status == RS.CONFIRMED
+
+
+# --- Showing one's name to the other attendees ---------------------------------------------------
+
+
+def _consent_url(event: Any) -> str:
+    return reverse("dissemination:registration_consent", args=[event.pk])
+
+
+def _consent_form(html: str) -> str:
+    match = re.search(r'<form[^>]*action="[^"]*/registration/consent/".*?</form>', html, re.S)
+    assert match, "the consent form is in the panel"
+    return match.group(0)
+
+
+def test_the_panel_offers_to_stop_showing_the_name_beside_the_cancel_button(
+    event: Any, person: Any
+) -> None:
+    RegistrationFactory(event=event, user=person, consent_to_list=True)
+    html = _panel(person, event)
+    form = _consent_form(html)
+    assert 'method="post"' in form and f'hx-post="{_consent_url(event)}"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="consent_to_list" value="0">' in form
+    # A real button, named by its text and described by the current choice: keyboard users
+    # reach it with Tab and press it with Enter or Space.
+    assert re.search(
+        r'<button type="submit"[^>]*aria-describedby="registration-consent-state">'
+        r"Stop showing my name to the other attendees</button>",
+        form,
+    )
+    assert (
+        '<p id="registration-consent-state">The other attendees see your name and organisation.'
+        in html
+    )
+    assert "Cancel my registration" in html
+
+
+def test_someone_who_chose_not_to_be_shown_is_offered_to_be_shown(event: Any, person: Any) -> None:
+    RegistrationFactory(event=event, user=person, consent_to_list=False)
+    form = _consent_form(_panel(person, event))
+    assert 'name="consent_to_list" value="1"' in form
+    assert "Show my name and organisation to the other attendees</button>" in form
+
+
+def test_only_people_with_a_seat_or_a_place_in_the_queue_get_the_choice(event: Any) -> None:
+    waiting = RegistrationFactory(event=event, status=RS.WAITLISTED).user
+    assert "/registration/consent/" in _panel(waiting, event)
+    cancelled = RegistrationFactory(event=event, status=RS.CANCELLED).user
+    for someone in (cancelled, UserFactory(), AnonymousUser()):
+        assert "/registration/consent/" not in _panel(someone, event)
+
+
+def test_withdrawing_consent_without_javascript_keeps_the_seat(
+    event: Any, person: Any, client: Any
+) -> None:
+    mine = RegistrationFactory(event=event, user=person, name="Anna Andersson")
+    other = RegistrationFactory(event=event).user
+    assert "Anna Andersson" in _panel(other, event)
+    client.force_login(person)
+
+    response = client.post(_consent_url(event), {"consent_to_list": "0"})
+
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+    mine.refresh_from_db()
+    assert mine.status == RS.CONFIRMED and not mine.consent_to_list
+    assert "Anna Andersson" not in _panel(other, event)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Your name is no longer shown to the other attendees." in page
+    audit = AuditEvent.objects.get(action="registration.consent")
+    assert audit.actor == person and audit.target_id == str(mine.pk)
+
+
+def test_giving_consent_with_htmx_answers_the_panel(event: Any, person: Any, client: Any) -> None:
+    mine = RegistrationFactory(
+        event=event, user=person, name="Anna Andersson", consent_to_list=False
+    )
+    client.force_login(person)
+
+    response = client.post(_consent_url(event), {"consent_to_list": "1"}, **HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="registration-panel"')
+    assert 'role="status"' in html
+    assert "The other attendees now see your name and organisation." in html
+    assert "Stop showing my name to the other attendees</button>" in html
+    assert "Anna Andersson" in html  # now on "Who’s coming"
+    mine.refresh_from_db()
+    assert mine.consent_to_list and mine.status == RS.CONFIRMED
+
+
+def test_a_double_click_changes_nothing_more(event: Any, person: Any, client: Any) -> None:
+    mine = RegistrationFactory(event=event, user=person, consent_to_list=True)
+    client.force_login(person)
+    for _ in range(2):
+        response = client.post(_consent_url(event), {"consent_to_list": "0"}, **HTMX)
+        assert "Your name is no longer shown" in response.content.decode()
+    mine.refresh_from_db()
+    assert not mine.consent_to_list
+    assert AuditEvent.objects.filter(action="registration.consent").count() == 1
+
+
+def test_the_consent_choice_is_refused_without_a_registration_or_a_valid_value(
+    event: Any, person: Any, client: Any
+) -> None:
+    client.force_login(person)
+    response = client.post(_consent_url(event), {"consent_to_list": "1"})
+    assert response.status_code == 302
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "You are not registered for this event." in page
+    fragment = client.post(_consent_url(event), {"consent_to_list": "1"}, **HTMX)
+    assert 'role="alert"' in fragment.content.decode()
+
+    mine = RegistrationFactory(event=event, user=person, consent_to_list=True)
+    for value in ("", "yes", "2"):
+        html = client.post(_consent_url(event), {"consent_to_list": value}, **HTMX)
+        assert "Choose whether the other attendees may see your name." in html.content.decode()
+    cancelled = RegistrationFactory(event=event, status=RS.CANCELLED)
+    client.force_login(cancelled.user)
+    client.post(_consent_url(event), {"consent_to_list": "0"})
+    mine.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert mine.consent_to_list and cancelled.consent_to_list
+    assert not AuditEvent.objects.filter(action="registration.consent").exists()
+
+
+def test_the_consent_choice_is_post_only_after_the_permission_check(
+    person: Any, client: Any
+) -> None:
+    assert _login_redirect(client.post(_consent_url(EventFactory()), {"consent_to_list": "0"}))
+    draft = EventFactory(status=EventStatus.DRAFT)
+    RegistrationFactory(event=draft, user=person)
+    client.force_login(person)
+    # A hidden event is 404 for any method; a wrong method is 405 only where the event is seen.
+    assert client.get(_consent_url(draft)).status_code == 404
+    assert client.post(_consent_url(draft), {"consent_to_list": "0"}).status_code == 404
+    assert (
+        client.get(reverse("dissemination:registration_consent", args=[987654])).status_code == 404
+    )
+    public = EventFactory()
+    RegistrationFactory(event=public, user=person)
+    assert client.get(_consent_url(public)).status_code == 405
+    assert Registration.objects.get(event=draft).consent_to_list
 
 
 # --- My events ----------------------------------------------------------------------------------
