@@ -30,6 +30,12 @@ DIGITAL_TRIAGE = "Digital triage på vårdcentral"  # VGR, completed
 SMALL_WEBINAR = "Webbinarium i liten grupp: så skriver du ett samverkansförslag"
 CLINIC_VASTERBOTTEN = "Innovationsklinik: digital hudmottagning i inlandet"
 RACE_FINAL_UPPSALA = "Innovationstävlingens final: trygg hemgång efter operation"
+# The previous round's final, held in Uppsala, and the national conference held mid-programme.
+RACE_FINAL_UPPSALA_HELD = "Innovationstävlingens final: förebygg trycksår i vården"
+CONFERENCE_HELD = "Nationell konferens: halvvägs i programmet"
+NETWORK_MEETING_UPPSALA = "Nätverksträff för innovationsnoderna i Uppsala"
+# The one draft: seen by Uppsala's organisers only.
+DRAFT_WEBINAR = "Webbinarium: finalisterna i innovationstävlingen berättar"
 REPORT_WITH_FILE = "Slutrapport: samverkan mellan vård och företag som når hela vägen"
 
 MEET = "https://meet.example/innovationsaccelerator/"
@@ -190,6 +196,72 @@ EVENTS: tuple[EventSpec, ...] = (
             Seat("vb", needs="Laktosfri kost", attended=True),
             Seat("upp", attended=True),
             Seat("reviewer", attended=False),
+        ),
+    ),
+    EventSpec(
+        title=RACE_FINAL_UPPSALA_HELD,
+        kind="race_final",
+        region="uppsala",
+        days=-200,
+        start="13:00",
+        minutes=210,
+        description=(
+            "Finalen i förra omgången av Region Uppsalas innovationstävling. Utmaningen var att "
+            "förebygga trycksår hos patienter som ligger länge. Fem finalister presenterade sina "
+            "lösningar inför juryn av undersköterskor, sjuksköterskor och patienter.\n\n"
+            "Vinnaren, en sensormadrass som visar när patienten behöver vändas, testas nu i "
+            "vården. Finalen sändes också digitalt."
+        ),
+        location="Akademiska sjukhuset, Uppsala, Aulan",
+        online_url=MEET + "innovationstavlingen-final-trycksar",
+        capacity=120,
+        deadline_days=2,
+        partnerships=(PRESSURE_SORES,),
+        seats=(
+            Seat("caresense", attended=True),
+            Seat("s-upp", attended=True),
+            Seat("uu", needs="Hörslinga", attended=True),
+            Seat("halsanorr", consent=False, attended=True),
+            Seat("nordic", attended=True),
+            Seat("reviewer", attended=False),
+        ),
+        figures=(
+            Figure("attendance", 74, "Publik i aulan som inte anmälde sig via portalen."),
+            Figure("views", 410, "Visningar av sändningen och inspelningen.", 14),
+        ),
+    ),
+    EventSpec(
+        title=CONFERENCE_HELD,
+        kind="conference",
+        region=None,
+        days=-250,
+        start="09:00",
+        minutes=450,
+        description=(
+            "Programmets första nationella konferens, halvvägs in i programmet. De fyra "
+            "regionerna visade sina första samverkansprojekt och de hinder de hade stött på, "
+            "och företagen berättade hur de hade blivit mottagna.\n\n"
+            "Lunch och fika ingick."
+        ),
+        location="Linköping Konsert & Kongress, Linköping",
+        capacity=200,
+        deadline_days=14,
+        obstacles=(NOT_ANCHORED, NO_WAY_IN),
+        seats=(
+            Seat("nordic", attended=True),
+            Seat("caresense", needs="Vegetarisk kost", attended=True),
+            Seat("halsanorr", attended=True),
+            Seat("uu", consent=False, attended=True),
+            Seat("ost", attended=True),
+            Seat("vb", attended=True),
+            Seat("upp", attended=True),
+            Seat("vgr", attended=True),
+            Seat("s-vb", needs="Kommer med rullstol", attended=True),
+            Seat("s-vgr", attended=False),
+        ),
+        figures=(
+            Figure("registrations", 96, "Anmälda via regionernas egna anmälningsformulär."),
+            Figure("attendance", 88, "Deltagare enligt namnbrickorna som hämtades ut."),
         ),
     ),
     # --- Upcoming --------------------------------------------------------------------------
@@ -367,7 +439,7 @@ EVENTS: tuple[EventSpec, ...] = (
         ),
     ),
     EventSpec(
-        title="Nätverksträff för innovationsnoderna i Uppsala",
+        title=NETWORK_MEETING_UPPSALA,
         kind="meeting",
         region="uppsala",
         days=50,
@@ -375,10 +447,34 @@ EVENTS: tuple[EventSpec, ...] = (
         minutes=120,
         description=(
             "Innovationsnoderna på Akademiska sjukhuset och i primärvården träffas och går "
-            "igenom vårens behov och testmöjligheter. Programmet är inte klart än."
+            "igenom de behov verksamheterna har anmält och vilka tester som kan starta.\n\n"
+            "Företag och forskare är välkomna att lyssna och ställa frågor under den sista "
+            "halvtimmen."
         ),
         location="Akademiska sjukhuset, Uppsala, Ingång 10",
         capacity=40,
+        deadline_days=3,
+        partnerships=(PRESSURE_SORES,),
+        seats=(
+            Seat("s-upp"),
+            Seat("uu"),
+            Seat("caresense", consent=False),
+            Seat("halsanorr", needs="Laktosfri fika"),
+        ),
+    ),
+    EventSpec(
+        title=DRAFT_WEBINAR,
+        kind="webinar",
+        region="uppsala",
+        days=75,
+        start="15:00",
+        minutes=45,
+        description=(
+            "Finalisterna i innovationstävlingen berättar vad de har lärt sig av att arbeta "
+            "med vården. Talarna och programmet är inte klara än."
+        ),
+        online_url=MEET + "finalisterna-berattar",
+        capacity=100,
         state="draft",
     ),
 )

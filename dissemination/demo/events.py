@@ -59,10 +59,13 @@ def _times(spec: EventSpec, day: dt.date) -> tuple[dt.datetime, dt.datetime, dt.
 
 
 def _create(cast: DemoCast, spec: EventSpec) -> Event:
-    # A held event is created (and registered for) as if it were a week ahead; `_hold` then
-    # gives it its real, past time.
+    # A held event is created (and registered for) as if it were a week ahead, open for
+    # registration until its start; `_hold` then gives it its real, past time and deadline (a
+    # deadline a week or more before a start a week ahead would already have closed it).
     day = event_day(_REGISTER_AHEAD_DAYS if spec.held else spec.days)
     starts_at, ends_at, deadline = _times(spec, day)
+    if spec.held:
+        deadline = None
     return event_create(
         actor=organiser_of(cast, spec.region),
         kind=spec.kind,

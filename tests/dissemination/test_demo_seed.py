@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from dissemination.demo.content import (
     CLINIC_VASTERBOTTEN,
+    CONFERENCE_HELD,
+    DRAFT_WEBINAR,
+    NETWORK_MEETING_UPPSALA,
     RACE_FINAL_UPPSALA,
+    RACE_FINAL_UPPSALA_HELD,
     REPORT_WITH_FILE,
     SMALL_WEBINAR,
 )
@@ -73,7 +77,7 @@ def seeded(db: Any) -> dict[str, int]:
 def test_a_second_run_creates_nothing(seeded: dict[str, int]) -> None:
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == seeded
-    assert seeded["Event"] >= 15 and seeded["Publication"] >= 9
+    assert seeded["Event"] >= 18 and seeded["Publication"] >= 9
 
 
 # Each check below looks at one area of the seeded demo; a test runs several of them on one
@@ -85,12 +89,10 @@ def _events_of_every_kind_across_the_four_regions_and_national() -> None:
     assert set(public.values_list("kind", flat=True)) == set(EventKind.values)
     regions = set(public.exclude(region=None).values_list("region__slug", flat=True))
     assert regions == set(PROGRAMME_REGIONS)
-    conference = public.get(kind=EventKind.CONFERENCE)
-    assert (
-        conference.region is None
-        and conference.location
-        and conference.starts_at > (timezone.now())
-    )
+    conference = public.get(kind=EventKind.CONFERENCE, starts_at__gt=timezone.now())
+    assert conference.region is None and conference.location and not conference.online_url
+    held_conference = Event.objects.get(title=CONFERENCE_HELD)
+    assert held_conference.region is None and held_conference.ends_at < timezone.now()
 
     clinics = Event.objects.filter(kind=EventKind.CLINIC)
     assert set(clinics.values_list("region__slug", flat=True)) == {"vasterbotten"}
@@ -99,11 +101,33 @@ def _events_of_every_kind_across_the_four_regions_and_national() -> None:
     final = Event.objects.get(title=RACE_FINAL_UPPSALA)
     assert final.kind == EventKind.RACE_FINAL and final.region is not None
     assert final.region.slug == "uppsala" and final.starts_at > timezone.now()
+    last_final = Event.objects.get(title=RACE_FINAL_UPPSALA_HELD)
+    assert last_final.kind == EventKind.RACE_FINAL and last_final.region == final.region
+    assert last_final.status == ES.PUBLISHED and last_final.ends_at < timezone.now()
+    meeting = Event.objects.get(title=NETWORK_MEETING_UPPSALA)
+    assert meeting.kind == EventKind.MEETING and meeting.status == ES.PUBLISHED
 
     webinars = Event.objects.filter(kind=EventKind.WEBINAR)
     assert webinars.count() >= 4
     assert webinars.filter(language="en", status=ES.PUBLISHED).exists()
     assert Event.objects.filter(kind=EventKind.WORKSHOP).count() >= 2
+
+
+def _every_kind_has_an_upcoming_published_and_a_held_event() -> None:
+    """For each kind: one published event still to come, open for registration with people
+    registered, and one held (published, over) with registrations and attendance marked."""
+    now = timezone.now()
+    for kind in EventKind.values:
+        of_kind = Event.objects.filter(kind=kind, status=ES.PUBLISHED)
+        upcoming = of_kind.filter(starts_at__gt=now).annotate(
+            seats=Count("registrations", filter=Q(registrations__status=RS.CONFIRMED))
+        )
+        assert upcoming.filter(seats__gte=1).exists(), f"no upcoming published {kind}"
+        held = of_kind.filter(ends_at__lt=now).annotate(
+            seats=Count("registrations", filter=Q(registrations__status=RS.CONFIRMED)),
+            came=Count("registrations", filter=Q(registrations__attended=True)),
+        )
+        assert held.filter(seats__gte=4, came__gte=3).exists(), f"no held {kind} with attendance"
 
 
 def _times_are_day_times_in_stockholm_within_the_programme_window() -> None:
@@ -145,14 +169,15 @@ def _postponed_cancelled_and_draft_events_went_through_the_moves() -> None:
         # The people registered keep their registration (and were told).
         assert event.registrations.filter(status=RS.CONFIRMED).exists()
     draft = Event.objects.get(status=ES.DRAFT)
+    assert draft.title == DRAFT_WEBINAR
     assert draft.published_at is None and not draft.registrations.exists()
 
 
 def _held_events_have_registrations_and_marked_attendance() -> None:
     now = timezone.now()
     held = Event.objects.filter(status=ES.PUBLISHED, ends_at__lt=now)
-    assert held.count() >= 5
-    assert Event.objects.filter(status=ES.PUBLISHED, starts_at__gt=now).count() >= 5
+    assert held.count() >= 8
+    assert Event.objects.filter(status=ES.PUBLISHED, starts_at__gt=now).count() >= 7
     for event in held.annotate(
         seats=Count("registrations", filter=Q(registrations__status=RS.CONFIRMED)),
         came=Count("registrations", filter=Q(registrations__attended=True)),
@@ -243,6 +268,7 @@ def _reach_has_figures_in_each_of_the_last_four_quarters() -> None:
 
 def test_events_registrations_and_the_waiting_list(seeded: dict[str, int]) -> None:
     _events_of_every_kind_across_the_four_regions_and_national()
+    _every_kind_has_an_upcoming_published_and_a_held_event()
     _times_are_day_times_in_stockholm_within_the_programme_window()
     _a_full_webinar_with_two_seats_has_a_waiting_list_in_order()
     _postponed_cancelled_and_draft_events_went_through_the_moves()
@@ -261,7 +287,10 @@ def _renders_on_the_public_pages(client: Any) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert RACE_FINAL_UPPSALA in page and CLINIC_VASTERBOTTEN in page
-    assert "Nätverksträff för innovationsnoderna" not in page  # the draft
+    assert NETWORK_MEETING_UPPSALA in page
+    assert DRAFT_WEBINAR not in page
+    archive = client.get(reverse("dissemination:archive")).content.decode()
+    assert RACE_FINAL_UPPSALA_HELD in archive and CONFERENCE_HELD in archive
 
     webinar = Event.objects.get(title=SMALL_WEBINAR)
     assert client.get(reverse("dissemination:event_detail", args=[webinar.pk])).status_code == 200
