@@ -8,7 +8,9 @@ fails if any page's query count differs between the two. For each page it prints
 p95 server time, the queries per request and the response size: the calendar (unfiltered,
 filtered by region, page 10, the htmx results), the archive (and filtered), an event's page, a
 publication's page, a region page, a partnership's public summary, the feed of everything and a
-region's feed, and the reach overview (as a portal admin).
+region's feed, and the reach overview (as a portal admin). The feeds are timed three ways: cold
+(built on every request, no cache), warm (the file for the current fingerprint is cached) and
+304 (the caller sends the ETag it holds).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
         .venv/bin/python bench/outreach.py --events 5000 --registrations 20000
@@ -304,11 +306,41 @@ def _admin() -> Any:
     return admin
 
 
+def _timed(
+    client: Any, url: str, headers: dict[str, str], *, repeat: int, status: int = 200
+) -> tuple[list[float], int, bytes]:
+    """`repeat` GETs of `url`: their times in ms (sorted), the last one's queries and body."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    body = b""
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            response = client.get(url, headers=headers)
+            body = b"".join(response) if response.streaming else response.content
+            times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == status, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+    times.sort()
+    return times, queries, body
+
+
+def _row(name: str, times: list[float], queries: int, body: bytes) -> None:
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{name:30} {statistics.median(times):10.1f} {p95:8.1f} {queries:8d} {len(body):9d}")
+
+
 def _measure(
     pages: list[tuple[str, Any, str, dict[str, str]]], *, repeat: int, label: str
 ) -> dict[str, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from unittest import mock
+
+    from django.core.cache.backends.dummy import DummyCache
+
+    from dissemination.views import calendars
 
     counts: dict[str, int] = {}
     print(f"\n{label}: {repeat} requests per page after one warm-up")
@@ -319,21 +351,23 @@ def _measure(
             # A part another helper builds may not be there yet: say so, measure the rest.
             print(f"{name:30} {'not measured: HTTP ' + str(warm.status_code):>38}")
             continue
-        times = []
-        for _ in range(repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                response = client.get(url, headers=headers)
-                body = b"".join(response) if response.streaming else response.content
-                times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        counts[name] = len(ctx.captured_queries)
-        print(
-            f"{name:30} {statistics.median(times):10.1f} {p95:8.1f} "
-            f"{len(ctx.captured_queries):8d} {len(body):9d}"
-        )
+        if not name.startswith("feed"):
+            times, counts[name], body = _timed(client, url, headers, repeat=repeat)
+            _row(name, times, counts[name], body)
+            continue
+        # A feed three ways: built every time (no cache), warm (the file built for the current
+        # fingerprint is in the cache) and a calendar program that holds the current file.
+        with mock.patch.object(calendars, "cache", DummyCache("bench", {})):
+            times, queries, body = _timed(client, url, headers, repeat=repeat)
+        counts[f"{name} (cold)"] = queries
+        _row(f"{name} (cold)", times, queries, body)
+        times, queries, body = _timed(client, url, headers, repeat=repeat)
+        counts[f"{name} (warm)"] = queries
+        _row(f"{name} (warm)", times, queries, body)
+        held = {**headers, "If-None-Match": warm["ETag"]}
+        times, queries, body = _timed(client, url, held, repeat=repeat, status=304)
+        counts[f"{name} (304)"] = queries
+        _row(f"{name} (304)", times, queries, body)
     return counts
 
 

@@ -31,7 +31,7 @@ from regions.models import Region
 
 from ..models import CONTENT_LANGUAGES, Event, EventKind
 from ..services.events import EVENT_FIELDS
-from ..workflow import EVENT_MOVES_NEEDING_REASON, EventMove
+from ..workflow import EVENT_MOVES_NEEDING_REASON, EventMove, EventStatus
 
 RELATIONS = ("partnerships", "obstacles")
 FORM_FIELDS = [*EVENT_FIELDS, *RELATIONS]
@@ -295,10 +295,26 @@ class EventForm(VersionedForm):
                     self.initial.setdefault("region", region.queryset[0].pk)
 
     def clean_starts_at(self) -> dt.datetime | None:
+        """A new event starts from now on. An edit may not move a coming event into the past
+        either, nor give a postponed one (never held) a past time – that is a reschedule, which
+        the move form refuses in the past too. An event already held (its stored start has
+        passed) may still have its times corrected, and an unchanged start is never refused."""
         starts_at = self.cleaned_data.get("starts_at")
-        if starts_at is not None and not self.instance.pk and starts_at < timezone.now():
+        if starts_at is None:
+            return starts_at
+        now = timezone.now()
+        if starts_at >= now:
+            return starts_at
+        stored = self.instance.starts_at if self.instance.pk else None
+        if stored is None:
             raise ValidationError(
                 _("The start is in the past. Give a time from now on."), code="past"
+            )
+        # The picker shows minutes: the stored start without its seconds is no change.
+        unchanged = starts_at in (stored, stored.replace(second=0, microsecond=0))
+        if not unchanged and (stored > now or self.instance.status == EventStatus.POSTPONED):
+            raise ValidationError(
+                _("The new start is in the past. Give a time from now on."), code="past"
             )
         return starts_at
 

@@ -80,7 +80,6 @@ def is_public_event(event: Event) -> bool:
     return event.status in EVENT_PUBLIC_STATES and event.published_at is not None
 
 
-
 def events_visible_to(user: Any) -> QuerySet[Event]:
     """Published, postponed and cancelled events for everyone; drafts for their organisers."""
     qs = Event.objects.all()

@@ -2,10 +2,14 @@
 and the events the calendar files carry."""
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +17,7 @@ from partnerships.permissions import coordinated_region_ids
 from portal.accounts.permissions import is_portal_admin
 from regions.models import Region
 
+from ..ical import EVENT_COLUMNS
 from ..models import Event, Lesson, Publication
 from ..permissions.base import can_organise, organised_scope
 from ..permissions.events import can_edit_event, event_moves_for
@@ -27,8 +32,8 @@ from ..workflow import (
 
 PAST_PER_PAGE = 25
 PUBLICATIONS_PER_PAGE = 25
-# The programme-wide feed carries events up to a year back, so a subscribed calendar keeps
-# the recent past without growing for ever.
+# The feeds carry events up to a year back (from midnight, Swedish time), so a subscribed
+# calendar keeps the recent past without growing for ever.
 FEED_HISTORY = dt.timedelta(days=365)
 
 
@@ -161,17 +166,75 @@ def lessons_waiting_count(*, user: Any) -> int:
 # --- Calendar files ----------------------------------------------------------------------------
 
 
-def calendar_events(*, region: Region | None = None) -> QuerySet[Event]:
-    """The events calendar files carry: public ones (published, postponed, cancelled) that were
-    published at some point, from a year back onwards; one region's when `region` is given."""
+@dataclass(frozen=True)
+class FeedFingerprint:
+    """What a feed's file is made of, read with one cheap aggregate: the events in the window
+    (how many, the latest change, the highest calendar revision) and the window's first day.
+    Any change to an event in the window moves `changed` (a save sets `updated_at`); an event
+    leaving the window moves `count` or `since`, so equal fingerprints mean the same file."""
+
+    since: dt.date
+    count: int
+    changed: dt.datetime | None
+    sequence: int | None
+
+    def token(self, *extra: object) -> str:
+        """A short digest of the fingerprint (and `extra`, e.g. the scope and the language)."""
+        changed = self.changed.isoformat() if self.changed else "-"
+        text = "|".join(
+            [self.since.isoformat(), str(self.count), changed, str(self.sequence), *map(str, extra)]
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def last_modified(self) -> dt.datetime:
+        """The latest change, or the moment the window last moved (midnight) if later: events
+        that leave the window change the file too."""
+        moved = dt.datetime.combine(
+            self.since + FEED_HISTORY, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+        return moved if self.changed is None else max(self.changed, moved)
+
+
+def feed_window_start(today: dt.date | None = None) -> dt.datetime:
+    """Where the feeds begin: midnight (Swedish time) a year before today. A whole day, so the
+    window is the same for every fetch of the day and the fingerprint can name it."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    if today is None:
+        today = timezone.now().astimezone(zone).date()
+    return dt.datetime.combine(today - FEED_HISTORY, dt.time.min, tzinfo=zone)
+
+
+def _feed_rows(*, region: Region | None, since: dt.datetime) -> QuerySet[Event]:
     events = Event.objects.filter(
-        status__in=EVENT_PUBLIC_STATES,
-        published_at__isnull=False,
-        ends_at__gte=timezone.now() - FEED_HISTORY,
+        status__in=EVENT_PUBLIC_STATES, published_at__isnull=False, ends_at__gte=since
     )
     if region is not None:
         events = events.filter(region=region)
-    return events.order_by("starts_at", "pk")
+    return events
+
+
+def calendar_events(
+    *, region: Region | None = None, since: dt.datetime | None = None
+) -> QuerySet[Event]:
+    """The events calendar files carry: public ones (published, postponed, cancelled) that were
+    published at some point, ending from `since` (default: the feed window, a year back)
+    onwards; one region's when `region` is given. Only the columns a VEVENT needs."""
+    since = feed_window_start() if since is None else since
+    return _feed_rows(region=region, since=since).only(*EVENT_COLUMNS).order_by("starts_at", "pk")
+
+
+def calendar_fingerprint(
+    *, region: Region | None = None, since: dt.datetime | None = None
+) -> FeedFingerprint:
+    """The fingerprint of the events `calendar_events` returns for the same arguments (one
+    aggregate query)."""
+    since = feed_window_start() if since is None else since
+    row = _feed_rows(region=region, since=since).aggregate(
+        count=Count("pk"), changed=Max("updated_at"), sequence=Max("ical_sequence")
+    )
+    return FeedFingerprint(
+        since=since.date(), count=row["count"], changed=row["changed"], sequence=row["sequence"]
+    )
 
 
 def calendar_event(pk: int) -> Event | None:

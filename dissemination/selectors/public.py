@@ -360,8 +360,7 @@ def region_upcoming_events(*, region: Region, now: dt.datetime | None = None) ->
     return list(
         Event.objects.filter(PUBLIC_EVENT, region=region)
         .filter(
-            Q(status=EventStatus.PUBLISHED, ends_at__gt=_now(now))
-            | Q(status=EventStatus.POSTPONED)
+            Q(status=EventStatus.PUBLISHED, ends_at__gt=_now(now)) | Q(status=EventStatus.POSTPONED)
         )
         .select_related("region")
         .order_by("starts_at", "id")[:REGION_PAGE_ROWS]

@@ -4,8 +4,9 @@ Organisers are the region's coordinators; portal admins organise national events
 and every region's. Every write locks the event row, checks what may change (the moves against
 `workflow.EVENT_MOVES`), writes an audit row and raises `ical_sequence` when something people
 hold in their calendars changes (time, place, online link, title, status), so calendar programs
-replace the entry they have. A new time, a postponement or a cancellation is mailed to everyone
-with a confirmed seat or a place on the waiting list, after the commit, in their language.
+replace the entry they have. A new time, a new place, a postponement or a cancellation is mailed
+to everyone with a confirmed seat or a place on the waiting list, after the commit, in their
+language; a new online link only to those with a confirmed seat (the link comes with the seat).
 """
 
 import datetime as dt
@@ -207,14 +208,23 @@ def _lock(event: Event) -> Event:
 # --- Mail --------------------------------------------------------------------------------------
 
 
-def _tell_registered(event: Event, *, mail: str, context: dict[str, Any]) -> None:
+def _tell_registered(
+    event: Event,
+    *,
+    mail: str,
+    context: dict[str, Any],
+    confirmed_context: dict[str, Any] | None = None,
+    tell_waiting: bool = True,
+) -> None:
     """Mail everyone with a confirmed seat or a place on the waiting list (after the commit,
-    each in their language). Those waiting read a text about their place in the queue."""
+    each in their language). Those waiting read a text about their place in the queue;
+    `confirmed_context` is for confirmed seats only (the online link), and `tell_waiting=False`
+    leaves the waiting list out (a new online link is no news to them)."""
+    statuses = [RegistrationStatus.CONFIRMED]
+    if tell_waiting:
+        statuses.append(RegistrationStatus.WAITLISTED)
     registrations = (
-        Registration.objects.filter(
-            event=event,
-            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
-        )
+        Registration.objects.filter(event=event, status__in=statuses)
         .select_related("user")
         .order_by("id")
     )
@@ -227,11 +237,54 @@ def _tell_registered(event: Event, *, mail: str, context: dict[str, Any]) -> Non
     template = f"dissemination/mail/event_{mail}"
     for users, is_waiting in ((confirmed, False), (waiting, True)):
         if users:
+            extra = {} if is_waiting else (confirmed_context or {})
             notify(
                 users=users,
                 template=template,
-                context={**context, "event": event, "waiting": is_waiting},
+                context={**context, **extra, "event": event, "waiting": is_waiting},
             )
+
+
+def _tell_about_changes(
+    event: Event,
+    *,
+    rescheduled: bool,
+    old_starts_at: dt.datetime,
+    old_ends_at: dt.datetime,
+    place_changed: bool,
+    old_location: str,
+    link_changed: bool,
+) -> None:
+    """One mail per edit of a published or postponed event: a new time (naming a new place
+    and, for confirmed seats, a new link too), or else a new place (everyone registered) and / or
+    a new online link (confirmed seats only; only they ever get the link)."""
+    changes = {
+        "place_changed": place_changed,
+        "old_location": old_location,
+        "link_changed": link_changed,
+    }
+    # The waiting list never gets the link: it comes with the seat.
+    confirmed_context = {"online_url": event.online_url if link_changed else ""}
+    if rescheduled:
+        _tell_registered(
+            event,
+            mail="rescheduled",
+            context={
+                "old_starts_at": old_starts_at,
+                "old_ends_at": old_ends_at,
+                "reason": "",
+                **changes,
+            },
+            confirmed_context=confirmed_context,
+        )
+    elif place_changed or link_changed:
+        _tell_registered(
+            event,
+            mail="changed",
+            context=changes,
+            confirmed_context=confirmed_context,
+            tell_waiting=place_changed,
+        )
 
 
 # --- Writes ------------------------------------------------------------------------------------
@@ -322,8 +375,10 @@ def event_update(*, actor: Any, event: Event, expected_version: int, **changes: 
     `changes` takes any of `EVENT_FIELDS` and `partnerships` / `obstacles`. A stale
     `expected_version` raises ConcurrentEditError. A new start or end of a published or postponed
     event is a reschedule: the event is published at the new time (a postponed one is back on
-    the calendar) and everyone registered is told. A registration deadline that no longer falls
-    before the start is refused. The capacity cannot go below the seats already taken; raising
+    the calendar) and everyone registered is told. A new place is told to everyone registered
+    too, a new online link to those with a confirmed seat (one mail per edit: with a new time,
+    the reschedule mail names the new place and link). A registration deadline that no longer
+    falls before the start is refused. The capacity cannot go below the seats already taken; raising
     it (or removing the limit) gives free seats to the waiting list at once.
     """
     unknown = set(changes) - set(EVENT_FIELDS) - set(RELATIONS)
@@ -378,8 +433,12 @@ def event_update(*, actor: Any, event: Event, expected_version: int, **changes: 
         kept = set(locked.obstacles.values_list("pk", flat=True))
         links["obstacles"] = _obstacles(changes["obstacles"], keep=kept)
 
-    rescheduled = bool(TIME_FIELDS & set(fields)) and locked.status in ANNOUNCED
+    announced = locked.status in ANNOUNCED
+    rescheduled = bool(TIME_FIELDS & set(fields)) and announced
+    place_changed = "location" in fields and announced
+    link_changed = "online_url" in fields and announced
     old_starts_at, old_ends_at, old_status = locked.starts_at, locked.ends_at, locked.status
+    old_location = locked.location
     for name, value in fields.items():
         setattr(locked, name, value)
     update_fields = [*fields, "version", "updated_at"]
@@ -404,12 +463,15 @@ def event_update(*, actor: Any, event: Event, expected_version: int, **changes: 
             **({"from": old_status, "to": locked.status} if locked.status != old_status else {}),
         },
     )
-    if rescheduled:
-        _tell_registered(
-            locked,
-            mail="rescheduled",
-            context={"old_starts_at": old_starts_at, "old_ends_at": old_ends_at, "reason": ""},
-        )
+    _tell_about_changes(
+        locked,
+        rescheduled=rescheduled,
+        old_starts_at=old_starts_at,
+        old_ends_at=old_ends_at,
+        place_changed=place_changed,
+        old_location=old_location,
+        link_changed=link_changed,
+    )
     if "capacity" in fields and _capacity_raised(current["capacity"], new_capacity):
         from .registrations import registrations_promote
 

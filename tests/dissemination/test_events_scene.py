@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # The Swedish texts of this part live in fragments until they are merged into django.po.
-FRAGMENTS = ("lead.po", "events.po")
+FRAGMENTS = ("lead.po", "events.po", "fixb.po")
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0, fold: int = 0) -> Any:

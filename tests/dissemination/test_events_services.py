@@ -256,7 +256,7 @@ def test_postponing_and_cancelling_are_mailed_with_the_reason(
         assert "26" in message.body and "13:00–14:30" in message.body
 
 
-def test_edits_that_do_not_change_the_time_mail_nobody(
+def test_edits_that_change_neither_time_place_nor_link_mail_nobody(
     audience: tuple[Event, dict[str, Any]],
     coordinator: Any,
     django_capture_on_commit_callbacks: Any,
@@ -268,10 +268,11 @@ def test_edits_that_do_not_change_the_time_mail_nobody(
             event=event,
             expected_version=event.version,
             title="Ny titel",
-            location="Uppsala slott",
             description="Ny text.",
+            capacity=80,
         )
     assert mail.outbox == []
+    # (A new place or link is mailed: see test_events_changes.py.)
 
 
 def test_a_refused_move_mails_nobody(

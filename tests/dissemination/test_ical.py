@@ -1,20 +1,33 @@
 """The calendar files, parsed back with `icalendar`: one per event, a feed per region and one
 for everything. Valid VCALENDARs with the Stockholm VTIMEZONE, stable UIDs, a SEQUENCE that
 grows with each change, the right local times across the clock changes, cancelled and
-postponed events marked, never an online link, drafts absent, a fixed number of queries."""
+postponed events marked, never an online link, drafts absent, a fixed number of queries.
+The feeds send an ETag made of a cheap fingerprint, answer 304 to it while nothing changed and
+keep the built file in the cache under the scope, the language and the fingerprint."""
 
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import icalendar
 import pytest
+from django.core.cache.backends.dummy import DummyCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dissemination.ical import plain_text
+from dissemination import ical
+from dissemination.ical import calendar_bytes, plain_text
 from dissemination.models import Event
+from dissemination.selectors.events import (
+    calendar_events,
+    calendar_fingerprint,
+    feed_window_start,
+)
 from dissemination.services.events import event_move, event_update
+from dissemination.views import calendars
 from dissemination.workflow import EventStatus
 from regions.models import Region
 from tests.factories_dissemination import EventFactory
@@ -258,13 +271,23 @@ def test_the_calendars_own_uid_is_the_same_on_every_download(client: Any) -> Non
 def test_a_feed_makes_the_same_number_of_queries_for_5_and_30_events(
     feed: str, region: Region, client: Any
 ) -> None:
-    url = reverse(f"dissemination:{feed}", args=[region.slug] if feed == "feed_region" else [])
+    url = _feed_url(feed, region)
     EventFactory.create_batch(5)
-    few = count_queries(client, url)
+    few_warm = count_queries(client, url)
+    with mock.patch.object(calendars, "cache", DummyCache("none", {})):
+        few_cold = count_queries(client, url)
     EventFactory.create_batch(25, status=S.POSTPONED)
-    many = count_queries(client, url)
-    assert few == many
+    many_warm = count_queries(client, url)
+    with mock.patch.object(calendars, "cache", DummyCache("none", {})):
+        many_cold = count_queries(client, url)
+    assert few_warm == many_warm
+    assert few_cold == many_cold == few_warm + 1  # the events themselves, when built
     assert len(_events(_calendar(client.get(url)))) == 30
+
+
+def test_plain_text_of_text_without_markup_is_the_text() -> None:
+    assert plain_text("") == ""
+    assert plain_text("  Rad ett.  \r\nRad två.\n\n\n\nSlut. ") == "Rad ett.\nRad två.\n\nSlut."
 
 
 def test_plain_text_keeps_paragraphs_lists_and_link_addresses() -> None:
@@ -287,3 +310,179 @@ def test_times_are_written_in_stockholm_time_whatever_the_server_zone(
         f"DTSTART;TZID=Europe/Stockholm:{event.starts_at.astimezone(STOCKHOLM):%Y%m%dT%H%M%S}"
         in text
     )
+
+
+# --- Feeds: fingerprint, ETag, 304 and the cache -------------------------------------------------
+
+
+FEEDS = ["feed_all", "feed_region"]
+
+
+def _feed_url(feed: str, region: Region) -> str:
+    return reverse(f"dissemination:{feed}", args=[region.slug] if feed == "feed_region" else [])
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_feed_answers_304_to_the_etag_it_sent_with_one_cheap_query(
+    feed: str, region: Region, client: Any
+) -> None:
+    EventFactory.create_batch(3)
+    url = _feed_url(feed, region)
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('W/"') and etag.endswith('"')
+    assert first["Last-Modified"].endswith(" GMT")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["Last-Modified"] == first["Last-Modified"]
+    # The fingerprint (and, for a region's feed, the region).
+    assert len(queries.captured_queries) == (1 if feed == "feed_all" else 2)
+    assert "COUNT(" in queries.captured_queries[-1]["sql"].upper()
+    other = client.get(url, headers={"If-None-Match": 'W/"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_any_change_in_the_window_makes_a_new_etag_and_file(
+    feed: str, region: Region, coordinator: Any, client: Any
+) -> None:
+    event = EventFactory(created_by=coordinator)
+    url = _feed_url(feed, region)
+    seen = [client.get(url)["ETag"]]
+    changes: list[Callable[[Event], Any]] = [
+        lambda e: event_update(
+            actor=coordinator, event=e, expected_version=e.version, title="Ny titel"
+        ),
+        lambda e: event_update(
+            actor=coordinator, event=e, expected_version=e.version, description="Ny text."
+        ),
+        lambda e: event_move(actor=coordinator, event=e, move="postpone", reason="Sjukdom."),
+        lambda e: event_move(actor=coordinator, event=e, move="cancel", reason="Inställt."),
+        lambda e: EventFactory(),
+    ]
+    for change in changes:
+        change(Event.objects.get(pk=event.pk))
+        response = client.get(url, headers={"If-None-Match": seen[-1]})
+        assert response.status_code == 200
+        seen.append(response["ETag"])
+    assert len(set(seen)) == len(seen)
+    (component,) = [c for c in _calendar(response).walk("VEVENT") if str(c["UID"]) == _uid(event)]
+    assert str(component["SUMMARY"]) == "Cancelled: Ny titel"
+    assert "Ny text." in str(component["DESCRIPTION"])
+
+
+def test_an_event_leaving_the_window_at_midnight_makes_a_new_file(client: Any) -> None:
+    since = feed_window_start()
+    leaving = EventFactory(
+        starts_at=since - dt.timedelta(hours=2), ends_at=since + dt.timedelta(hours=1)
+    )
+    staying = EventFactory()
+    url = reverse("dissemination:feed_all")
+    today = client.get(url)
+    assert set(_events(_calendar(today))) == {_uid(leaving), _uid(staying)}
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        response = client.get(url, headers={"If-None-Match": today["ETag"]})
+        assert response.status_code == 200
+        assert set(_events(_calendar(response))) == {_uid(staying)}
+        assert response["ETag"] != today["ETag"]
+        # The window moved at midnight: that is when the file last changed.
+        assert response["Last-Modified"] != today["Last-Modified"]
+
+
+def test_the_window_begins_at_midnight_swedish_time_a_year_back() -> None:
+    since = feed_window_start(dt.date(2026, 3, 29))
+    assert since == dt.datetime(2025, 3, 29, 0, 0, tzinfo=STOCKHOLM)
+    assert since.utcoffset() == dt.timedelta(hours=1)
+    assert feed_window_start(dt.date(2026, 10, 25)).utcoffset() == dt.timedelta(hours=2)
+    just_in = EventFactory(starts_at=since - dt.timedelta(hours=1), ends_at=since)
+    EventFactory(starts_at=since - dt.timedelta(hours=2), ends_at=since - dt.timedelta(minutes=1))
+    assert list(calendar_events(since=since)) == [just_in]
+    fingerprint = calendar_fingerprint(since=since)
+    assert (fingerprint.since, fingerprint.count) == (dt.date(2025, 3, 29), 1)
+    assert fingerprint.changed == Event.objects.get(pk=just_in.pk).updated_at
+
+
+def test_the_file_is_built_once_and_then_served_from_the_cache(client: Any) -> None:
+    EventFactory.create_batch(4)
+    url = reverse("dissemination:feed_all")
+    with mock.patch.object(calendars, "calendar_bytes", wraps=calendar_bytes) as build:
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            second = client.get(url)
+    assert build.call_count == 1
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert len(queries.captured_queries) == 1  # the fingerprint only
+
+
+def test_the_cache_holds_a_file_per_scope_and_language(
+    swedish: None, region: Region, client: Any
+) -> None:
+    EventFactory(status=S.CANCELLED, status_reason="Inställt.", title="Vårmötet")
+    everything = reverse("dissemination:feed_all")
+    own = _feed_url("feed_region", region)
+    with mock.patch.object(calendars, "calendar_bytes", wraps=calendar_bytes) as build:
+        english = client.get(everything)
+        in_swedish = client.get(everything, headers={"Accept-Language": "sv"})
+        regional = client.get(own)
+        assert build.call_count == 3
+        assert client.get(everything).content == english.content
+        assert client.get(everything, headers={"Accept-Language": "sv"}).content == (
+            in_swedish.content
+        )
+        assert client.get(own).content == regional.content
+        assert build.call_count == 3
+    assert len({english["ETag"], in_swedish["ETag"], regional["ETag"]}) == 3
+    assert "Cancelled: Vårmötet" in english.content.decode()
+    assert "Inställt: Vårmötet" in in_swedish.content.decode()
+    # An English ETag is no match for the Swedish file.
+    swedish_again = client.get(
+        everything, headers={"Accept-Language": "sv", "If-None-Match": english["ETag"]}
+    )
+    assert swedish_again.status_code == 200
+
+
+def test_a_renamed_region_gets_a_new_feed(region: Region, client: Any) -> None:
+    EventFactory()
+    url = _feed_url("feed_region", region)
+    before = client.get(url)
+    region.name_en = "Region Uppsala (renamed)"
+    region.save()
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert "Region Uppsala (renamed)" in str(_calendar(after)["X-WR-CALNAME"])
+
+
+def test_if_modified_since_is_answered_from_the_fingerprint_too(
+    coordinator: Any, client: Any
+) -> None:
+    event = EventFactory(created_by=coordinator)
+    url = reverse("dissemination:feed_all")
+    first = client.get(url)
+    since = first["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+    later = timezone.now() + dt.timedelta(seconds=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        event_update(actor=coordinator, event=event, expected_version=event.version, title="Ny")
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 200
+
+
+def test_one_vtimezone_is_built_for_every_event_of_a_file() -> None:
+    ical.stockholm_vtimezone.cache_clear()
+    EventFactory.create_batch(20)
+    EventFactory(status=S.CANCELLED, status_reason="Inställt.")
+    with mock.patch.object(
+        icalendar.Timezone, "from_tzid", wraps=icalendar.Timezone.from_tzid
+    ) as build:
+        first = calendar_bytes(calendar_events(), key="all", name="x")
+        second = calendar_bytes(calendar_events(), key="all", name="x")
+    assert build.call_count == 1
+    for body in (first, second):
+        calendar = icalendar.Calendar.from_ical(body)
+        assert len(calendar.walk("VTIMEZONE")) == 1
+        assert len(calendar.walk("VEVENT")) == 21

@@ -18,7 +18,7 @@ from dissemination.templatetags.dissemination_tags import when_text
 from dissemination.workflow import EventMove
 
 from .test_events_scene import *  # noqa: F403  (fixtures and helpers)
-from .test_events_scene import form_data, local
+from .test_events_scene import form_data, local, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,9 @@ def test_the_edit_form_stores_the_right_instants_and_pages_show_the_typed_times(
     coordinator: Any,
     client: Any,
 ) -> None:
-    event = make_event()
+    # An event already held may have its times corrected to any date; a coming one could not
+    # be moved to these dates once they have passed, whatever today's date.
+    event = make_event(starts_at=soon(-30))
     client.force_login(coordinator)
     response = client.post(
         reverse("dissemination:event_edit", args=[event.pk]),
