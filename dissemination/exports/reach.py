@@ -4,18 +4,19 @@ One header, then: one row per quarter of the period with the figures of the chos
 national, or programme-wide), a row for the whole period, and one row per event and publication
 with its own figures for the period (their rows add up to the period's). Registrations,
 attendance and downloads are totals (counted by the portal plus logged), with the portal's share
-in the column beside them.
+in the column beside them. The rows are streamed: every event and publication, however many
+(the overview lists only the top ones).
 """
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.core.exports import BOM, Echo, local_date, safe_cell
+from portal.core.exports import BOM, CHUNK_SIZE, Echo, local_date, safe_cell
 
 from ..models import Event
 from ..selectors.reach import (
@@ -23,8 +24,8 @@ from ..selectors.reach import (
     QuarterReach,
     ReachFigures,
     ReachScope,
+    iter_reach_items,
     reach_by_quarter,
-    reach_items,
     reach_total,
 )
 
@@ -96,11 +97,12 @@ def reach_csv_lines(
     *,
     scope: ReachScope,
     quarters: Sequence[QuarterReach],
-    items: Sequence[ItemReach],
+    items: Iterable[ItemReach],
     base_url: str,
     language: str,
 ) -> Iterator[str]:
-    """The CSV text, line by line, BOM first, in `language`."""
+    """The CSV text, line by line, BOM first, in `language` (also when streamed after the view
+    has returned); `items` is read one row at a time."""
     writer = csv.writer(Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     base_url = base_url.rstrip("/")
     with translation.override(language):
@@ -109,9 +111,10 @@ def reach_csv_lines(
         if quarters:
             period = f"{quarters[0].label} – {quarters[-1].label}"
             rows.append(total_row(reach_total(quarters), scope=scope, period=period))
-        rows.extend(item_row(item, base_url=base_url) for item in items)
         for row in rows:
             yield writer.writerow([safe_cell(cell) for cell in row])
+        for item in items:
+            yield writer.writerow([safe_cell(cell) for cell in item_row(item, base_url=base_url)])
 
 
 def reach_filename(*, scope: ReachScope, year: int | None) -> str:
@@ -126,21 +129,24 @@ def reach_csv_response(
     year: int | None,
     base_url: str,
     language: str,
-) -> HttpResponse:
-    """The reach report of `scope` over `quarters` as a CSV download (a few hundred rows at
-    most, so it is built at once rather than streamed)."""
+) -> StreamingHttpResponse:
+    """The reach report of `scope` over `quarters` as a CSV download, streamed: the quarters
+    first, then every event and publication read in chunks (private: never cached)."""
     figures = reach_by_quarter(
         region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
     )
-    items = reach_items(
-        region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
+    items = iter_reach_items(
+        region_ids=scope.region_ids,
+        include_national=scope.include_national,
+        quarters=quarters,
+        chunk_size=CHUNK_SIZE,
     )
-    body = "".join(
-        reach_csv_lines(
-            scope=scope, quarters=figures, items=items, base_url=base_url, language=language
-        )
+    lines = reach_csv_lines(
+        scope=scope, quarters=figures, items=items, base_url=base_url, language=language
     )
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
+    )
     filename = reach_filename(scope=scope, year=year)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -65,15 +65,28 @@ def can_register(user: Any, event: Event, *, now: dt.datetime | None = None) -> 
     return registration_open(event, now=now) and _signed_in(user)
 
 
+def event_has_started(event: Event, *, now: dt.datetime | None = None) -> bool:
+    """Has the event begun? A postponed event has not, whatever its old `starts_at` says: it
+    keeps the old time until it is given a new one."""
+    if event.status == EventStatus.POSTPONED:
+        return False
+    return (now or timezone.now()) >= event.starts_at
+
+
 def can_cancel_registration(
     user: Any, registration: Registration | None, *, now: dt.datetime | None = None
 ) -> bool:
-    """The person themselves, for a seat or a place in the queue, until the event starts."""
+    """The person themselves, for a seat or a place in the queue, until the event starts
+    (a postponed event has not started). Nothing to cancel once the event itself is
+    cancelled."""
     if registration is None or registration.status not in ACTIVE_REGISTRATION:
         return False
     if not _signed_in(user) or registration.user_id != user.pk:
         return False
-    return (now or timezone.now()) < registration.event.starts_at
+    event = registration.event
+    if event.status == EventStatus.CANCELLED:
+        return False
+    return not event_has_started(event, now=now)
 
 
 # "Not given": the predicate looks the user's registration up itself.

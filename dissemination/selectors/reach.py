@@ -16,8 +16,8 @@ Every reader here makes a fixed number of queries, however many rows there are.
 """
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -154,6 +154,15 @@ class ReachFigures:
     @property
     def downloads(self) -> int:
         return self.downloads_portal + self.downloads_logged
+
+    @property
+    def people_reached(self) -> int:
+        """People reached: registrations or attendance, whichever is higher (largely the same
+        people), plus listeners, downloads and views. Ranks the overview's events and
+        publications."""
+        return (
+            max(self.registrations, self.attendance) + self.listeners + self.downloads + self.views
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -350,6 +359,183 @@ def reach_by_quarter(
 
 # --- Per event and publication --------------------------------------------------------------
 
+# How many events and publications the overview lists (those that reached the most people);
+# the CSV has every one.
+TOP_ITEMS = 25
+
+_EVENT = "event"
+_PUBLICATION = "publication"
+ItemKey = tuple[str, int]
+
+
+@dataclass
+class _Tally:
+    """One event's or publication's figures for the period, and when it took place."""
+
+    figures: ReachFigures
+    # The local day it took place or was published (its quarter in the CSV).
+    day: dt.date
+    starts_at: dt.datetime | None = None
+
+    def rank(self, key: ItemKey) -> tuple[int, dt.date, bool, float, int]:
+        """Most people reached first; then by day, events first, by start time, by id."""
+        kind, pk = key
+        start = self.starts_at.timestamp() if self.starts_at else 0.0
+        return (-self.figures.people_reached, self.day, kind != _EVENT, start, pk)
+
+
+def _period_tallies(
+    region_ids: frozenset[int] | None, include_national: bool, start: dt.date, end: dt.date
+) -> dict[ItemKey, _Tally]:
+    """Every event and publication with figures in the period, with its own figures (by the
+    same rules as `reach_by_quarter`, so they add up to its totals). Four aggregate queries
+    reading only ids, dates and numbers – no correlated subqueries, so the plans stay cheap
+    at any volume."""
+    tallies: dict[ItemKey, _Tally] = {}
+
+    def tally(key: ItemKey, *, starts_at: Any = None, published_on: Any = None) -> ReachFigures:
+        found = tallies.get(key)
+        if found is None:
+            day = timezone.localtime(starts_at, stockholm()).date() if starts_at else published_on
+            found = tallies[key] = _Tally(figures=ReachFigures(), day=day, starts_at=starts_at)
+        return found.figures
+
+    held = (
+        Event.objects.filter(_held_events(region_ids, include_national, start, end))
+        .order_by()
+        .values("pk", "starts_at")
+        .annotate(
+            confirmed=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            attended=Count("registrations", filter=Q(registrations__attended=True)),
+        )
+    )
+    for row in held:
+        figures = tally((_EVENT, row["pk"]), starts_at=row["starts_at"])
+        figures.events = 1
+        figures.registrations_portal = row["confirmed"]
+        figures.attendance_portal = row["attended"]
+
+    published = (
+        Publication.objects.filter(
+            _published_publications(region_ids, include_national, start, end)
+        )
+        .order_by()
+        .values_list("pk", "published_on")
+    )
+    for pk, published_on in published:
+        tally((_PUBLICATION, pk), published_on=published_on).publications = 1
+
+    downloads = (
+        DownloadCount.objects.filter(
+            region_rule(region_ids, include_national, path="publication__region"),
+            day__gte=start,
+            day__lt=end,
+        )
+        .order_by()
+        .values("publication_id", "publication__published_on")
+        .annotate(n=Sum("count"))
+    )
+    for row in downloads:
+        figures = tally(
+            (_PUBLICATION, row["publication_id"]), published_on=row["publication__published_on"]
+        )
+        figures.downloads_portal += row["n"] or 0
+
+    logged = (
+        ReachEntry.objects.filter(
+            _counted_entries(region_ids, include_national),
+            counted_on__gte=start,
+            counted_on__lt=end,
+        )
+        .order_by()
+        .values(
+            "event_id", "publication_id", "metric", "event__starts_at", "publication__published_on"
+        )
+        .annotate(n=Sum("value"))
+    )
+    for row in logged:
+        name = _LOGGED_FIELD.get(row["metric"])
+        if not name:
+            continue
+        if row["event_id"]:
+            figures = tally((_EVENT, row["event_id"]), starts_at=row["event__starts_at"])
+        else:
+            figures = tally(
+                (_PUBLICATION, row["publication_id"]),
+                published_on=row["publication__published_on"],
+            )
+        setattr(figures, name, getattr(figures, name) + (row["n"] or 0))
+    return tallies
+
+
+def _item_reach(item: Event | Publication, tally: _Tally | None) -> ItemReach:
+    if isinstance(item, Event):
+        day = timezone.localtime(item.starts_at, stockholm()).date()
+        url_name = "dissemination:event_reach"
+    else:
+        day = item.published_on
+        url_name = "dissemination:publication_reach"
+    figures = tally.figures if tally is not None else ReachFigures()
+    values = {f.name: getattr(figures, f.name) for f in fields(ReachFigures)}
+    return ItemReach(item=item, day=day, url_name=url_name, **values)
+
+
+def iter_reach_items(
+    *,
+    region_ids: frozenset[int] | None,
+    include_national: bool,
+    quarters: list[tuple[int, int]],
+    chunk_size: int = 500,
+) -> Iterator[ItemReach]:
+    """Every event and publication with figures in the period, each with its own figures for
+    the period (by the same rules as `reach_by_quarter`, so the rows add up to its totals),
+    ordered by day (events before publications on the same day). The figures are read first
+    (four aggregate queries of numbers), then the events and the publications themselves in
+    chunks (two queries), so the CSV streams however many there are."""
+    if not quarters:
+        return iter(())
+    start, end = period_bounds(quarters)
+    tallies = _period_tallies(region_ids, include_national, start, end)
+    # The same rows as the tallies, chosen by the same rules.
+    scoped = region_rule(region_ids, include_national, path="region")
+    entries = ReachEntry.objects.filter(
+        _counted_entries(region_ids, include_national), counted_on__gte=start, counted_on__lt=end
+    )
+    events = (
+        Event.objects.filter(
+            _held_events(region_ids, include_national, start, end)
+            | (scoped & Q(Exists(entries.filter(event=OuterRef("pk")))))
+        )
+        .select_related("region")
+        .order_by("starts_at", "id")
+    )
+    downloads = DownloadCount.objects.filter(
+        publication=OuterRef("pk"), day__gte=start, day__lt=end
+    )
+    publications = (
+        Publication.objects.filter(
+            _published_publications(region_ids, include_national, start, end)
+            | (
+                scoped
+                & (Q(Exists(entries.filter(publication=OuterRef("pk")))) | Q(Exists(downloads)))
+            )
+        )
+        .select_related("region")
+        .order_by("published_on", "id")
+    )
+    event_rows = (
+        _item_reach(event, tallies.get((_EVENT, event.pk)))
+        for event in events.iterator(chunk_size=chunk_size)
+    )
+    publication_rows = (
+        _item_reach(publication, tallies.get((_PUBLICATION, publication.pk)))
+        for publication in publications.iterator(chunk_size=chunk_size)
+    )
+    # Both are ordered by day; the merge keeps events first on a day (it is stable).
+    return heapq.merge(event_rows, publication_rows, key=lambda row: (row.day, not row.is_event))
+
 
 def reach_items(
     *,
@@ -357,97 +543,52 @@ def reach_items(
     include_national: bool,
     quarters: list[tuple[int, int]],
 ) -> list[ItemReach]:
-    """Every event and publication with figures in the period, each with its own figures for
-    the period (by the same rules as `reach_by_quarter`, so the rows add up to its totals),
-    ordered by day. Four queries, however many rows."""
-    if not quarters:
-        return []
+    """`iter_reach_items` as a list (six queries)."""
+    return list(
+        iter_reach_items(
+            region_ids=region_ids, include_national=include_national, quarters=quarters
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TopItems:
+    """The events and publications that reached the most people in a period, and how many
+    have figures in it."""
+
+    items: list[ItemReach]
+    total: int
+
+    @property
+    def is_partial(self) -> bool:
+        return self.total > len(self.items)
+
+
+def reach_top_items(
+    *,
+    region_ids: frozenset[int] | None,
+    include_national: bool,
+    quarters: list[tuple[int, int]],
+    limit: int = TOP_ITEMS,
+) -> TopItems:
+    """The `limit` events and publications with figures in the period that reached the most
+    people (`ReachFigures.people_reached`), most first (then by day), with their own figures,
+    and how many there are in all. Six queries: the figures (numbers only), then the chosen
+    events and publications."""
+    if not quarters or limit <= 0:
+        return TopItems(items=[], total=0)
     start, end = period_bounds(quarters)
-    entries = ReachEntry.objects.filter(
-        _counted_entries(region_ids, include_national), counted_on__gte=start, counted_on__lt=end
-    )
-    held = _held_events(region_ids, include_national, start, end)
-    events = (
-        Event.objects.filter(
-            held
-            | (
-                region_rule(region_ids, include_national, path="region")
-                & Q(Exists(entries.filter(event=OuterRef("pk"))))
-            )
-        )
-        .select_related("region")
-        .annotate(
-            confirmed=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-            held=Count("id", filter=held, distinct=True),
-        )
-        .order_by("starts_at", "id")
-    )
-    published = _published_publications(region_ids, include_national, start, end)
-    downloads = DownloadCount.objects.filter(day__gte=start, day__lt=end)
-    publications = (
-        Publication.objects.filter(
-            published
-            | (
-                region_rule(region_ids, include_national, path="region")
-                & (
-                    Q(Exists(entries.filter(publication=OuterRef("pk"))))
-                    | Q(Exists(downloads.filter(publication=OuterRef("pk"))))
-                )
-            )
-        )
-        .select_related("region")
-        .annotate(is_published=Count("id", filter=published, distinct=True))
-        .order_by("published_on", "id")
-    )
-    logged: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
-    for sums in (
-        entries.order_by().values("event_id", "publication_id", "metric").annotate(n=Sum("value"))
-    ):
-        key = ("event", sums["event_id"]) if sums["event_id"] else ("pub", sums["publication_id"])
-        logged[key][sums["metric"]] = sums["n"] or 0
-    portal_downloads = dict(
-        downloads.filter(region_rule(region_ids, include_national, path="publication__region"))
-        .order_by()
-        .values("publication_id")
-        .annotate(n=Sum("count"))
-        .values_list("publication_id", "n")
-    )
-
-    items: list[ItemReach] = []
-    for event in events:
-        row = ItemReach(
-            item=event,
-            day=timezone.localtime(event.starts_at, stockholm()).date(),
-            url_name="dissemination:event_reach",
-        )
-        if event.held:  # type: ignore[attr-defined]
-            row.events = 1
-            row.registrations_portal = event.confirmed  # type: ignore[attr-defined]
-            row.attendance_portal = event.attended  # type: ignore[attr-defined]
-        _add_logged(row, logged.get(("event", event.pk), {}))
-        items.append(row)
-    for publication in publications:
-        row = ItemReach(
-            item=publication,
-            day=publication.published_on,
-            url_name="dissemination:publication_reach",
-        )
-        row.publications = 1 if publication.is_published else 0  # type: ignore[attr-defined]
-        row.downloads_portal = portal_downloads.get(publication.pk) or 0
-        _add_logged(row, logged.get(("pub", publication.pk), {}))
-        items.append(row)
-    items.sort(key=lambda r: (r.day, 0 if r.is_event else 1, r.item.pk))
-    return items
-
-
-def _add_logged(row: ReachFigures, by_metric: dict[str, int]) -> None:
-    for metric, value in by_metric.items():
-        name = _LOGGED_FIELD.get(metric)
-        if name:
-            setattr(row, name, getattr(row, name) + value)
+    tallies = _period_tallies(region_ids, include_national, start, end)
+    best = heapq.nsmallest(limit, tallies.items(), key=lambda pair: pair[1].rank(pair[0]))
+    wanted = {
+        kind: [pk for (k, pk), _tally in best if k == kind] for kind in (_EVENT, _PUBLICATION)
+    }
+    found: dict[ItemKey, Event | Publication] = {}
+    for kind, model in ((_EVENT, Event), (_PUBLICATION, Publication)):
+        rows = model.objects.select_related("region").in_bulk(wanted[kind])
+        found.update({(kind, pk): item for pk, item in rows.items()})
+    items = [_item_reach(found[key], tally) for key, tally in best if key in found]
+    return TopItems(items=items, total=len(tallies))
 
 
 # --- One event or publication ---------------------------------------------------------------

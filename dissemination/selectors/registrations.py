@@ -37,7 +37,7 @@ from ..permissions.registrations import (
     why_attendance_closed,
     why_registration_closed,
 )
-from ..workflow import ACTIVE_REGISTRATION, RegistrationStatus
+from ..workflow import ACTIVE_REGISTRATION, EventStatus, RegistrationStatus
 
 RS = RegistrationStatus
 
@@ -187,9 +187,14 @@ class MyRegistrations:
     past: list[Registration]
 
 
+def _is_over(event: Event, now: dt.datetime) -> bool:
+    return event.status != EventStatus.POSTPONED and event.ends_at < now
+
+
 def registrations_of_user(*, user: Any, now: dt.datetime | None = None) -> MyRegistrations:
     """The user's registrations (every status): events not yet over first (soonest first), then
-    past ones (latest first). Each row carries `queue_place` and `can_cancel`. Two queries."""
+    past ones (latest first). A postponed event is not over, whatever its old time says: it
+    waits for a new one. Each row carries `queue_place` and `can_cancel`. One query."""
     now = now or timezone.now()
     rows = list(
         with_queue_position(
@@ -198,8 +203,8 @@ def registrations_of_user(*, user: Any, now: dt.datetime | None = None) -> MyReg
     )
     for row in rows:
         row.can_cancel = can_cancel_registration(user, row, now=now)  # type: ignore[attr-defined]
-    upcoming = [r for r in rows if r.event.ends_at >= now]
-    past = [r for r in reversed(rows) if r.event.ends_at < now]
+    upcoming = [r for r in rows if not _is_over(r.event, now)]
+    past = [r for r in reversed(rows) if _is_over(r.event, now)]
     return MyRegistrations(upcoming=upcoming, past=past)
 
 

@@ -26,7 +26,11 @@ from portal.core.audit import audit_record
 from portal.core.notifications import notify
 
 from ..models import Event, Registration
-from ..permissions.registrations import can_manage_attendees, why_attendance_closed
+from ..permissions.registrations import (
+    can_manage_attendees,
+    event_has_started,
+    why_attendance_closed,
+)
 from ..permissions.registrations import why_registration_closed as _why_closed
 from ..selectors.registrations import queue_position
 from ..workflow import ACTIVE_REGISTRATION, EventStatus, RegistrationStatus
@@ -97,8 +101,9 @@ def _seats_taken(event: Event) -> int:
 
 def _fill_free_seats(event: Event) -> list[Registration]:
     """Give every free seat of the locked `event` to the waiting list, first come first served,
-    and mail each person promoted. Nothing moves for a cancelled event or one that started."""
-    if event.status not in _SEATS_MOVE or timezone.now() >= event.starts_at:
+    and mail each person promoted. Nothing moves for a cancelled event or one that started; a
+    postponed event has not started, whatever its old time says, so its queue keeps moving."""
+    if event.status not in _SEATS_MOVE or event_has_started(event):
         return []
     waiting = (
         event.registrations.select_for_update(of=("self",))
@@ -190,12 +195,14 @@ def registration_create(
 
 @transaction.atomic
 def registration_cancel(*, user: Any, event: Event) -> Registration:
-    """Cancel `user`'s seat or place in the queue, until the event starts.
+    """Cancel `user`'s seat or place in the queue, until the event starts (a postponed event
+    has not started, even once its old time has passed).
 
     A freed seat goes at once, in the same transaction, to the first person waiting, who is
     mailed (registration_promoted). Cancelling what is already cancelled changes nothing (a
     double click). Refused (ValidationError) when the person never registered (code
-    "not_registered") or the event has started (code "started").
+    "not_registered"), the event is cancelled (code "event_cancelled": the registration lapsed
+    with it) or the event has started (code "started").
     """
     locked = _lock_event(event)
     registration = (
@@ -210,7 +217,12 @@ def registration_cancel(*, user: Any, event: Event) -> Registration:
         raise ValidationError(_("You are not registered for this event."), code="not_registered")
     if registration.status == RS.CANCELLED:
         return registration
-    if timezone.now() >= locked.starts_at:
+    if locked.status == EventStatus.CANCELLED:
+        raise ValidationError(
+            _("The event is cancelled, so there is no registration left to cancel."),
+            code="event_cancelled",
+        )
+    if event_has_started(locked):
         raise ValidationError(
             _("The event has started; the registration can no longer be cancelled."),
             code="started",
@@ -269,7 +281,8 @@ def registrations_promote(*, event: Event) -> list[Registration]:
     """Fill every free seat of `event` from its waiting list, in queue order, and mail each
     person promoted (registration_promoted). Locks the event row itself and reads the stored
     capacity, so callers (e.g. `event_update` raising the capacity) call it after saving.
-    Returns the promoted registrations (none for a cancelled event or one that started)."""
+    Returns the promoted registrations (none for a cancelled event or one that started; a
+    postponed one has not started)."""
     return _fill_free_seats(_lock_event(event))
 
 

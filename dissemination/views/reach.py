@@ -12,7 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
@@ -191,12 +197,15 @@ def _chart(rows: list[QuarterReach], *, scope: ReachScope, period: str) -> str:
 @require_GET
 def reach_overview(request: HttpRequest) -> HttpResponse:
     """Reach per quarter for a region, national or programme-wide: a chart, the table behind it
-    and the events and publications the figures come from."""
+    and the events and publications that reached the most people (`selectors.TOP_ITEMS`; the
+    CSV has all of them)."""
     scope, form, year, quarters = _scope_and_period(request)
     rows = selectors.reach_by_quarter(
         region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
     )
-    items = selectors.reach_items(
+    # Only the events and publications that reached the most people: the page stays the same
+    # size however many there are; the CSV has every one.
+    top = selectors.reach_top_items(
         region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
     )
     period = f"{rows[0].label} – {rows[-1].label}"
@@ -215,15 +224,17 @@ def reach_overview(request: HttpRequest) -> HttpResponse:
         "chart": _chart(rows, scope=scope, period=period),
         "items": [
             (item, can_organise_for_region(user, item.item.region_id))  # type: ignore[union-attr]
-            for item in items
+            for item in top.items
         ],
+        "items_total": top.total,
+        "items_partial": top.is_partial,
         "csv_url": reverse("dissemination:reach_csv") + "?" + urlencode(query),
     }
     return render(request, "dissemination/reach_overview.html", context)
 
 
 @require_GET
-def reach_csv(request: HttpRequest) -> HttpResponse:
+def reach_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The overview's figures (and each event's and publication's) as CSV for Swedish Excel."""
     scope, _form, year, quarters = _scope_and_period(request)
     return reach_csv_response(

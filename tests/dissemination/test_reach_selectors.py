@@ -17,6 +17,7 @@ from dissemination.selectors.reach import (
     quarter_label,
     reach_by_quarter,
     reach_items,
+    reach_top_items,
     reach_total,
     year_quarters,
 )
@@ -284,7 +285,7 @@ def test_items_respect_the_region(region: Any, other_region: Any) -> None:
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_the_quarters_and_the_items_take_four_queries_each(size: int) -> None:
+def test_the_quarters_take_four_queries_and_the_items_six(size: int) -> None:
     for n in range(size):
         event = event_at(at(YEAR, 1 + n % 12, 10))
         RegistrationFactory(event=event)
@@ -302,5 +303,98 @@ def test_the_quarters_and_the_items_take_four_queries_each(size: int) -> None:
     with CaptureQueriesContext(connection) as ctx:
         items = reach_items(region_ids=None, include_national=True, quarters=QUARTERS)
         [(i.item.region.name if i.item.region else "") for i in items]
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 6
     assert len(items) == 2 * size
+    with CaptureQueriesContext(connection) as ctx:
+        # Half of them: the events that reached the most, then one publication.
+        top = reach_top_items(region_ids=None, include_national=True, quarters=QUARTERS, limit=size)
+        [(i.item.region.name if i.item.region else "") for i in top.items]
+    assert len(ctx.captured_queries) == 6
+    assert (len(top.items), top.total) == (size, 2 * size)
+    assert {i.is_event for i in top.items} == {True, False}
+
+
+# --- The overview's top events and publications ---------------------------------------------
+
+
+def test_people_reached_counts_registrations_or_attendance_once() -> None:
+    from dissemination.selectors.reach import ReachFigures
+
+    row = ReachFigures(
+        registrations_portal=30, attendance_portal=25, attendance_logged=10, views=7, listeners=2
+    )
+    # 35 came (more than the 30 registered: some at the door) + 7 views + 2 listeners.
+    assert row.people_reached == 35 + 7 + 2
+    assert ReachFigures(registrations_portal=4, downloads_portal=3).people_reached == 7
+
+
+def test_the_top_items_are_those_that_reached_the_most_people(
+    region: Any, other_region: Any
+) -> None:
+    small = event_at(at(YEAR, 2, 1))
+    RegistrationFactory.create_batch(2, event=small, attended=True)
+    big = event_at(at(YEAR, 3, 1))
+    RegistrationFactory.create_batch(3, event=big)
+    ReachEntryFactory(
+        event=big, metric=ReachMetric.VIEWS, value=100, counted_on=dt.date(YEAR, 3, 2)
+    )
+    podcast = PublicationFactory(kind="podcast", published_on=dt.date(YEAR, 1, 5))
+    ReachEntryFactory(
+        publication=podcast,
+        metric=ReachMetric.LISTENERS,
+        value=50,
+        counted_on=dt.date(YEAR, 1, 6),
+    )
+    report = PublicationFactory(published_on=dt.date(YEAR, 4, 1))
+    DownloadCount.objects.create(publication=report, day=dt.date(YEAR, 4, 2), count=50)
+    # Nothing reached: listed last, by day.
+    quiet = event_at(at(YEAR, 1, 2), region=other_region)
+    draft = event_at(at(YEAR, 1, 3), status=EventStatus.DRAFT)
+    ReachEntryFactory(
+        event=draft, metric=ReachMetric.VIEWS, value=999, counted_on=dt.date(YEAR, 1, 4)
+    )
+
+    top = reach_top_items(region_ids=None, include_national=True, quarters=QUARTERS)
+    assert [(i.item, i.people_reached) for i in top.items] == [
+        (big, 103),
+        (podcast, 50),  # a tie with the report: the earlier day first
+        (report, 50),
+        (small, 2),
+        (quiet, 0),
+    ]
+    assert top.total == 5 and not top.is_partial
+    by_item = {i.item: i for i in top.items}
+    assert (by_item[big].events, by_item[big].registrations, by_item[big].views) == (1, 3, 100)
+    assert (by_item[report].publications, by_item[report].downloads_portal) == (1, 50)
+
+    first_two = reach_top_items(region_ids=None, include_national=True, quarters=QUARTERS, limit=2)
+    assert [i.item for i in first_two.items] == [big, podcast]
+    assert first_two.total == 5 and first_two.is_partial
+    mine = reach_top_items(
+        region_ids=frozenset({region.pk}), include_national=False, quarters=QUARTERS
+    )
+    assert [i.item for i in mine.items] == [big, podcast, report, small]
+    assert mine.total == 4
+    assert reach_top_items(region_ids=None, include_national=True, quarters=[]).total == 0
+
+
+def test_the_top_items_agree_with_the_full_list(region: Any, other_region: Any) -> None:
+    for n in range(12):
+        event = event_at(at(YEAR, 1 + n % 12, 10), region=region if n % 2 else other_region)
+        RegistrationFactory.create_batch(n % 4, event=event, attended=bool(n % 3))
+        ReachEntryFactory(
+            event=event, metric=ReachMetric.VIEWS, value=n * 7 % 11, counted_on=dt.date(YEAR, 5, 1)
+        )
+        publication = PublicationFactory(published_on=dt.date(YEAR, 1 + n % 12, 3), region=None)
+        DownloadCount.objects.create(
+            publication=publication, day=dt.date(YEAR, 6, 1), count=n * 5 % 13
+        )
+    full = reach_items(region_ids=None, include_national=True, quarters=QUARTERS)
+    top = reach_top_items(region_ids=None, include_national=True, quarters=QUARTERS, limit=7)
+    ranked = sorted(full, key=lambda i: -i.people_reached)
+    assert [i.people_reached for i in top.items] == [i.people_reached for i in ranked[:7]]
+    assert top.total == len(full) == 24
+    # Each row carries the same figures as in the full list (and the CSV).
+    full_by_item = {i.item: i for i in full}
+    for row in top.items:
+        assert row.figures() == full_by_item[row.item].figures()

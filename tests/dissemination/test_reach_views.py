@@ -5,6 +5,7 @@ the CSV (content, Swedish Excel, formula safety) and fixed query counts."""
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -421,7 +422,9 @@ def test_the_overview_costs_the_same_queries_for_2_or_20_events(
         two = count_queries(client, url)
         add(18)
         assert count_queries(client, url) == two
-        assert len(client.get(url).context["items"]) >= 40
+        context = client.get(url).context
+        # 40 (then 80) events and publications: the page lists the 25 that reached the most.
+        assert len(context["items"]) == 25 and context["items_total"] >= 40
 
 
 # --- One event's or publication's page ------------------------------------------------------
@@ -597,7 +600,8 @@ def test_the_event_page_costs_the_same_queries_for_2_or_20_figures(
 
 
 def read_csv(response: Any) -> list[list[str]]:
-    raw = response.content.decode("utf-8")
+    assert response.streaming  # every event and publication, read in chunks
+    raw = b"".join(response.streaming_content).decode("utf-8")
     assert raw.startswith("\ufeff")
     assert "\r\n" in raw
     return list(csv.reader(io.StringIO(raw[1:]), delimiter=";"))
@@ -665,3 +669,72 @@ def test_the_csv_is_in_the_users_language(portal_admin: Any, client: Any) -> Non
     rows = read_csv(response)
     assert len(rows) == 1 + 4 + 1
     assert response["Content-Disposition"] == f'attachment; filename="reach-national-{YEAR}.csv"'
+
+
+# --- The overview lists the top 25; the CSV has every item ----------------------------------
+
+
+def _many_items(count: int) -> None:
+    """`count` held events, event n with n registrations (so each reaches n people)."""
+    for n in range(count):
+        event = past_event(starts_at=at(1 + n % 12, 1 + n % 27), title=f"Evenemang {n:03d}")
+        RegistrationFactory.create_batch(n % 5, event=event)
+        if n % 5 == 0:
+            ReachEntryFactory(
+                event=event, metric=ReachMetric.VIEWS, value=n, counted_on=dt.date(YEAR, 6, 1)
+            )
+
+
+def _item_rows(body: str) -> list[str]:
+    table = body.split('id="reach-items-heading"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.S)
+
+
+def test_the_overview_lists_the_25_that_reached_the_most_and_points_to_the_csv(
+    portal_admin: Any, client: Any
+) -> None:
+    _many_items(40)
+    client.force_login(portal_admin)
+    response = client.get(OVERVIEW + f"?year={YEAR}")
+    body = response.content.decode()
+    rows = _item_rows(body)
+    assert len(rows) == 25
+    reached = [row.people_reached for row, _organised in response.context["items"]]
+    assert reached == sorted(reached, reverse=True)
+    # Event 35 reached 35 (views), the most; events 1 and 0 (one person, none) are left out.
+    assert "Evenemang 035" in rows[0]
+    listed = body.split('id="reach-items-heading"', 1)[1]
+    assert "Evenemang 039" in listed
+    assert "Evenemang 001" not in listed and "Evenemang 000" not in listed
+    assert "The 25 events and publications, of 40 with figures in this period" in body
+    assert "The CSV file has every event and publication." in body
+    assert f'href="{CSV_URL}?region=all&amp;year={YEAR}" download' in body
+    assert "People reached" in body
+    # The quarters still count everything.
+    assert sum(r.events for r in response.context["rows"]) == 40
+
+
+def test_a_short_list_is_shown_whole_without_the_top_note(coordinator: Any, client: Any) -> None:
+    _many_items(3)
+    client.force_login(coordinator)
+    body = client.get(OVERVIEW + f"?year={YEAR}").content.decode()
+    assert len(_item_rows(body)) == 3
+    assert "of 3 with figures" not in body
+    assert "those that reached the most people first" in body
+
+
+def test_the_page_does_not_grow_with_the_volume_but_the_csv_does(
+    portal_admin: Any, client: Any
+) -> None:
+    client.force_login(portal_admin)
+    url = f"?region=all&year={YEAR}"
+    _many_items(30)
+    small_page = client.get(OVERVIEW + url).content
+    small_csv = read_csv(client.get(CSV_URL + url))
+    _many_items(30)
+    large_page = client.get(OVERVIEW + url).content
+    large_csv = read_csv(client.get(CSV_URL + url))
+    assert len(_item_rows(large_page.decode())) == 25
+    assert abs(len(large_page) - len(small_page)) < 500  # numbers change, not the rows
+    assert [len(small_csv), len(large_csv)] == [1 + 4 + 1 + 30, 1 + 4 + 1 + 60]
+    assert sorted(r[5] for r in large_csv[6:])[:2] == ["Evenemang 000", "Evenemang 000"]
