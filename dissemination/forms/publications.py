@@ -32,6 +32,7 @@ from regions.models import Region
 from ..models import CONTENT_LANGUAGES, Publication, PublicationFile
 from ..permissions.publications import organised_regions
 from ..services.publications import (
+    PUBLICATION_FIELDS,
     PUBLICATION_FILE_KINDS,
     REASON_MAX,
     inspect_publication_file,
@@ -117,17 +118,7 @@ class PublicationForm(VersionedForm):
 
     class Meta:
         model = Publication
-        fields = [
-            "kind",
-            "title",
-            "summary",
-            "published_on",
-            "link",
-            "region",
-            "language",
-            "partnerships",
-            "obstacles",
-        ]
+        fields = list(PUBLICATION_FIELDS)
         widgets = {
             "title": forms.TextInput(attrs={"autocomplete": "off"}),
             "summary": forms.Textarea(attrs={"rows": 8}),

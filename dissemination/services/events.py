@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from obstacles.models import Obstacle
 from obstacles.sanitize import as_rich_text, single_line
-from obstacles.services._reviewed import created_before
 from obstacles.workflow import ObstacleStatus
 from partnerships.models import Partnership
 from partnerships.permissions import partnerships_visible_to
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError
+from portal.core.idempotency import created_before, form_token
 from portal.core.notifications import notify
 from regions.models import Region
 
@@ -318,7 +318,7 @@ def event_create(
     request created instead of a second one.
     """
     _check_organiser(actor, region)
-    token = str(client_token or "").strip()[:64]
+    token = form_token(client_token)
     earlier = created_before(Event, actor=actor, action="event.create", client_token=token)
     if earlier is not None:
         return earlier

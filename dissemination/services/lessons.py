@@ -27,7 +27,7 @@ from partnerships.models import Partnership, ProcessStep
 from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.models import AuditEvent
+from portal.core.idempotency import created_before, form_token
 from portal.core.notifications import MailKind, notify
 from regions.models import RegionUserObjectPermission
 
@@ -105,33 +105,6 @@ def _clean(partnership: Partnership, fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _created_before(*, actor: Any, client_token: str) -> Lesson | None:
-    """The lesson an earlier request of `actor` created with the same form token (a double
-    submit of the "new lesson" form), if any.
-
-    The token is kept in the create's audit row. The actor's own row is locked first, so two
-    POSTs of the same form at once are serialised: the second waits for the first to commit and
-    then finds its audit row. Call inside the transaction.
-    """
-    if not client_token:
-        return None
-    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
-    target_id = (
-        AuditEvent.objects.filter(
-            action="lesson.create",
-            actor_id=actor.pk,
-            target_type=Lesson._meta.label_lower,
-            data__client_token=client_token,
-        )
-        .order_by("-id")
-        .values_list("target_id", flat=True)
-        .first()
-    )
-    if target_id is None:
-        return None
-    return Lesson.objects.filter(pk=int(target_id)).first()
-
-
 def _lock(lesson: Lesson) -> Lesson:
     return (
         Lesson.objects.select_for_update(of=("self",))
@@ -171,8 +144,8 @@ def lesson_create(
     """
     if not can_write_lesson(actor, partnership):
         raise PermissionDenied(_("You do not work on this partnership."))
-    token = str(client_token or "").strip()[:64]
-    earlier = _created_before(actor=actor, client_token=token)
+    token = form_token(client_token)
+    earlier = created_before(Lesson, actor=actor, action="lesson.create", client_token=token)
     if earlier is not None:
         return earlier
     fields = _clean(partnership, {"title": title, "body": body, "step": step, "language": language})

@@ -39,10 +39,9 @@ from obstacles.sanitize import as_rich_text, single_line
 from obstacles.workflow import ObstacleStatus
 from partnerships.models import Partnership
 from partnerships.permissions import partnerships_visible_to
-from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.models import AuditEvent
+from portal.core.idempotency import created_before, form_token
 from portal.core.uploads import (
     DOCUMENT_KINDS,
     MB,
@@ -64,21 +63,20 @@ TITLE_MAX = 200
 SUMMARY_MAX = 20000
 LINK_MAX = 500
 REASON_MAX = 2000
-TOKEN_MAX = 64
 
-UPDATABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "title",
-        "summary",
-        "published_on",
-        "link",
-        "region",
-        "language",
-        "partnerships",
-        "obstacles",
-    }
+# What an edit may change (the form's fields, in its order).
+PUBLICATION_FIELDS = (
+    "kind",
+    "title",
+    "summary",
+    "published_on",
+    "link",
+    "region",
+    "language",
+    "partnerships",
+    "obstacles",
 )
+UPDATABLE_FIELDS = frozenset(PUBLICATION_FIELDS)
 _M2M_FIELDS = frozenset({"partnerships", "obstacles"})
 
 _http_url = URLValidator(schemes=["http", "https"])
@@ -289,33 +287,6 @@ def _file_data(record: PublicationFile | None) -> dict[str, Any] | None:
     return {"name": record.name, "sha256": record.sha256, "size": record.size}
 
 
-# --- Double submit -------------------------------------------------------------------------------
-
-
-def _created_before(*, actor: Any, client_token: str) -> Publication | None:
-    """The publication an earlier request of `actor` created with the same form token, if any.
-
-    The actor's own row is locked first, so two POSTs of one form at once are serialised: the
-    second waits for the first to commit, then finds its audit row."""
-    if not client_token or not getattr(actor, "pk", None):
-        return None
-    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
-    target_id = (
-        AuditEvent.objects.filter(
-            action="publication.create",
-            actor_id=actor.pk,
-            target_type=Publication._meta.label_lower,
-            data__client_token=client_token,
-        )
-        .order_by("-id")
-        .values_list("target_id", flat=True)
-        .first()
-    )
-    if target_id is None:
-        return None
-    return Publication.objects.filter(pk=int(target_id)).first()
-
-
 # --- Writes --------------------------------------------------------------------------------------
 
 
@@ -346,8 +317,10 @@ def publication_create(
     """
     if not can_organise_for_region(actor, region.pk if region is not None else None):
         raise PermissionDenied
-    token = str(client_token or "").strip()[:TOKEN_MAX]
-    earlier = _created_before(actor=actor, client_token=token)
+    token = form_token(client_token)
+    earlier = created_before(
+        Publication, actor=actor, action="publication.create", client_token=token
+    )
     if earlier is not None:
         return earlier
     errors: Errors = {}

@@ -27,7 +27,8 @@ from django.views.decorators.http import require_GET
 
 from partnerships.permissions import can_view_partnership
 from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.editing import form_on_stored_version, save_edit, save_new
+from portal.core.forms import apply_validation_error
 
 from ..forms.lessons import LessonFilterForm, LessonForm, LessonMoveForm
 from ..models import Lesson
@@ -178,28 +179,25 @@ def lesson_create(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     if request.method not in _READ_WRITE:  # after the fetch: 404 for outsiders, any method
         return HttpResponseNotAllowed(["GET", "POST"])
     form = LessonForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("submit") == "1"
-        try:
-            lesson = services.lesson_create(
-                actor=request.user,
-                partnership=partnership,
-                submit=submit,
-                client_token=form.token(),
-                **form.changes(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(
-                request,
-                DONE[LessonMove.SUBMIT]
-                if submit
-                else _("The lesson was saved as a draft. Send it for review when it is ready."),
-            )
-            return redirect(lesson)
+    submit = request.POST.get("submit") == "1"
+    done = save_new(
+        request,
+        form=form,
+        create=lambda: services.lesson_create(
+            actor=request.user,
+            partnership=partnership,
+            submit=submit,
+            client_token=form.token(),
+            **form.changes(),
+        ),
+        saved=lambda _lesson: (
+            DONE[LessonMove.SUBMIT]
+            if submit
+            else _("The lesson was saved as a draft. Send it for review when it is ready.")
+        ),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "dissemination/lesson_form.html",
@@ -214,29 +212,21 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method not in _READ_WRITE:  # after the fetch: 404 for outsiders, any method
         return HttpResponseNotAllowed(["GET", "POST"])
     form = LessonForm(request.POST or None, instance=lesson, partnership=lesson.partnership)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        saved = _("The lesson was saved.")
-        try:
-            services.lesson_update(
-                actor=request.user,
-                lesson=lesson,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConcurrentEditError as exc:
-            if not form.matches_stored(exc.current):
-                conflict = rebase_on_conflict(form, exc)
-            else:  # what was sent is what is stored: a double click on Save
-                messages.success(request, saved)
-                return redirect(lesson)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, saved)
-            return redirect(lesson)
+    done, conflict = save_edit(
+        request,
+        form=form,
+        instance=lesson,
+        save=lambda: services.lesson_update(
+            actor=request.user,
+            lesson=lesson,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        saved=_("The lesson was saved."),
+        matches=form.matches_stored,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "dissemination/lesson_form.html",
@@ -318,12 +308,9 @@ def lesson_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         )
     except ConcurrentEditError as exc:
         fresh = get_lesson_for_user_or_404(request.user, pk)
-        data = request.POST.copy()
-        data["version"] = str(fresh.version)
-        stale = LessonMoveForm(data)
-        stale.is_valid()
         current: Any = exc.current
-        stale.add_error(None, CHANGED % {"status": current.get_status_display()})
+        changed = CHANGED % {"status": current.get_status_display()}
+        stale = form_on_stored_version(LessonMoveForm, request.POST, fresh, changed)
         return _render_move(request, fresh, move, stale, status=409)
     except ValidationError as exc:
         apply_validation_error(form, exc)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.editing import done_already, form_on_stored_version, save_edit, save_new
+from portal.core.forms import apply_validation_error
 
 from ..forms.events import EventForm, EventMoveForm
 from ..models import Event
@@ -96,27 +97,23 @@ def event_create(request: HttpRequest) -> HttpResponse:
     The form's hidden token makes a double submit return the first event, never a second."""
     _organiser_or_404(request)
     form = EventForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        publish = request.POST.get("publish") == "1"
-        try:
-            event = services.event_create(
-                actor=request.user,
-                **form.changes(),
-                publish=publish,
-                client_token=form.submitted_token(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            if event.status == EventStatus.DRAFT:
-                messages.success(
-                    request, _("The event is saved as a draft. Only organisers can see it.")
-                )
-            else:
-                messages.success(request, _("The event is published and open for registration."))
-            return redirect(event)
+    done = save_new(
+        request,
+        form=form,
+        create=lambda: services.event_create(
+            actor=request.user,
+            **form.changes(),
+            publish=request.POST.get("publish") == "1",
+            client_token=form.submitted_token(),
+        ),
+        saved=lambda event: (
+            _("The event is saved as a draft. Only organisers can see it.")
+            if event.status == EventStatus.DRAFT
+            else _("The event is published and open for registration.")
+        ),
+    )
+    if done is not None:
+        return done
     return render(request, "dissemination/event_form.html", {"form": form, "event": None})
 
 
@@ -134,28 +131,21 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(event)
     form = EventForm(request.POST or None, instance=event, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
-                actor=request.user,
-                event=event,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConcurrentEditError as exc:
-            if form.matches_stored(exc.current):  # type: ignore[arg-type]
-                # What was sent is what is stored: a double click on Save.
-                messages.success(request, _("The event was saved."))
-                return redirect(event)
-            conflict = rebase_on_conflict(form, exc)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The event was saved."))
-            return redirect(event)
+    done, conflict = save_edit(
+        request,
+        form=form,
+        instance=event,
+        save=lambda: services.event_update(
+            actor=request.user,
+            event=event,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        ),
+        saved=_("The event was saved."),
+        matches=form.matches_stored,
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "dissemination/event_form.html",
@@ -214,8 +204,7 @@ def event_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         and not event_move_allowed(move=move, status=event.status)
     ):
         # Done already: a double click, or another organiser made the same move.
-        messages.info(request, DONE[EventMove(move)])
-        return redirect(event)
+        return done_already(request, DONE[EventMove(move)], event)
     if not event_move_allowed(move=move, status=event.status):
         return _move_page(request, event, move, None, status=409, refused=_refused_text(event))
     form = EventMoveForm(request.POST or None, move=move, event=event)
@@ -231,8 +220,7 @@ def event_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         current: Any = exc.current
         if current.status == target and move != EventMove.RESCHEDULE:
             # A double click, or another organiser made the same move.
-            messages.info(request, DONE[EventMove(move)])
-            return redirect(current)
+            return done_already(request, DONE[EventMove(move)], current)
         fresh = get_event_to_organise_or_404(request.user, pk)
         changed = _(
             "The event changed while you were looking at it (it is now %(status)s). "
@@ -240,11 +228,9 @@ def event_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         ) % {"status": fresh.get_status_display().lower()}
         if not event_move_allowed(move=move, status=fresh.status):
             return _move_page(request, fresh, move, None, status=409, refused=changed)
-        data = request.POST.copy()
-        data["version"] = str(fresh.version)
-        stale = EventMoveForm(data, move=move, event=fresh)
-        stale.is_valid()
-        stale.add_error(None, changed)
+        stale = form_on_stored_version(
+            EventMoveForm, request.POST, fresh, changed, move=move, event=fresh
+        )
         return _move_page(request, fresh, move, stale, status=409)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "illegal_move":

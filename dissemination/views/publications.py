@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.core.concurrency import ConcurrentEditError
+from portal.core.editing import done_already, form_on_stored_version, save_new
 from portal.core.forms import apply_validation_error, rebase_on_conflict
 from portal.core.uploads import file_response
 
@@ -88,28 +89,25 @@ def publication_create(request: HttpRequest) -> HttpResponse:
     if not can_create_publication(request.user):
         raise Http404
     form = PublicationForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        publish = request.POST.get("publish") == "1"
-        try:
-            publication = services.publication_create(
-                actor=request.user, publish=publish, **form.data_for_service()
+    done = save_new(
+        request,
+        form=form,
+        create=lambda: services.publication_create(
+            actor=request.user,
+            publish=request.POST.get("publish") == "1",
+            **form.data_for_service(),
+        ),
+        saved=lambda publication: (
+            _("The publication was saved and published.")
+            if publication.status == PublicationStatus.PUBLISHED
+            else _(
+                "The publication was saved as a draft. Only organisers see it until "
+                "it is published."
             )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            if publication.status == PublicationStatus.PUBLISHED:
-                messages.success(request, _("The publication was saved and published."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The publication was saved as a draft. Only organisers see it until "
-                        "it is published."
-                    ),
-                )
-            return redirect(publication)
+        ),
+    )
+    if done is not None:
+        return done
     return _render_form(request, form, publication=None, status=400 if form.is_bound else 200)
 
 
@@ -201,15 +199,13 @@ def publication_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     if request.method == "GET":
         form = _blank_move_form(publication, move)
         if form is None and publication.status == target:
-            messages.info(request, DONE[move])
-            return redirect(publication)
+            return done_already(request, DONE[move], publication)
         return _render_move(request, publication, move=move, form=form, status=200 if form else 409)
 
     form = PublicationMoveForm(request.POST, move=move)
     if not form.is_valid():
         if publication.status == target:
-            messages.info(request, DONE[move])
-            return redirect(publication)
+            return done_already(request, DONE[move], publication)
         return _render_move(request, publication, move=move, form=form, status=400)
     try:
         services.publication_move(
@@ -222,21 +218,15 @@ def publication_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     except ConcurrentEditError as exc:
         current: Any = exc.current
         if current.status == target:
-            messages.info(request, DONE[move])
-            return redirect(publication)
+            return done_already(request, DONE[move], publication)
         stale = _blank_move_form(current, move)
         if stale is not None:
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            stale = PublicationMoveForm(data, move=move)
-            stale.is_valid()
-            stale.add_error(
-                None,
-                _(
-                    "Someone changed the publication while you were deciding: it is %(status)s "
-                    "now. Check it and confirm again."
-                )
-                % {"status": current.get_status_display().lower()},
+            changed = _(
+                "Someone changed the publication while you were deciding: it is %(status)s "
+                "now. Check it and confirm again."
+            ) % {"status": current.get_status_display().lower()}
+            stale = form_on_stored_version(
+                PublicationMoveForm, request.POST, current, changed, move=move
             )
         else:
             messages.error(
@@ -247,8 +237,7 @@ def publication_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         return _render_move(request, current, move=move, form=stale, status=409)
     except ValidationError as exc:
         if publication.status == target:
-            messages.info(request, DONE[move])
-            return redirect(publication)
+            return done_already(request, DONE[move], publication)
         if not publication_move_allowed(move=move, status=publication.status):
             messages.error(request, " ".join(exc.messages))
             return _render_move(request, publication, move=move, form=None, status=409)

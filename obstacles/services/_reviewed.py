@@ -1,7 +1,6 @@
 """What the writes of reviewed content share: mitigations and knowledge articles (and, for the
-double-submit lookup and the row lock, obstacle entries too).
+row lock, obstacle entries too). The double-submit lookup is `portal.core.idempotency`.
 
-- `created_before`: the row an earlier request created with the same form token (double submit).
 - `lock`: the row, locked for the rest of the transaction.
 - `linkable_obstacles` / `relink`: the published obstacles a mitigation or article may link to.
 - `create_linked` / `update_linked`: write the row with its obstacle links and the audit row.
@@ -17,10 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import User
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
-from portal.core.models import AuditEvent, VersionedModel
+from portal.core.models import VersionedModel
 from portal.core.notifications import MailKind, notify
 
 from ..models import Obstacle
@@ -38,34 +36,6 @@ def lock(instance: M) -> M:
     """`instance` read again with its row locked until the transaction ends."""
     manager: Any = type(instance)._default_manager
     return manager.select_for_update(of=("self",)).get(pk=instance.pk)
-
-
-def created_before(model: type[M], *, actor: Any, action: str, client_token: str) -> M | None:
-    """The row an earlier request of `actor` created with the same form token, if any.
-
-    The token (a hidden field of the "new" form) is kept in the create's audit row. The actor's
-    own row is locked first, so two POSTs of the same form at once are serialised: the second
-    waits for the first to commit and then finds its audit row. Call inside the transaction.
-    """
-    if not client_token:
-        return None
-    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
-    target_id = (
-        AuditEvent.objects.filter(
-            action=action,
-            actor_id=actor.pk,
-            target_type=model._meta.label_lower,
-            data__client_token=client_token,
-        )
-        .order_by("-id")
-        .values_list("target_id", flat=True)
-        .first()
-    )
-    if target_id is None:
-        return None
-    manager: Any = model._default_manager
-    found: M | None = manager.filter(pk=int(target_id)).first()
-    return found
 
 
 # --- Obstacle links ----------------------------------------------------------------------------

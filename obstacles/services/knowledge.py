@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.core.concurrency import ConcurrentEditError
+from portal.core.idempotency import created_before, form_token
 
 from ..models import KnowledgeArticle, KnowledgeTopic, Obstacle
 from ..models.obstacles import CONTENT_LANGUAGES
@@ -22,7 +23,6 @@ from ..sanitize import as_rich_text, single_line
 from ..workflow import ARTICLE_MOVES
 from ._reviewed import (
     create_linked,
-    created_before,
     linkable_obstacles,
     lock,
     lock_for_move,
@@ -82,7 +82,7 @@ def article_create(
     """
     if not can_create_article(author):
         raise PermissionDenied
-    token = str(data.get("client_token") or "").strip()[:64]
+    token = form_token(data.get("client_token"))
     earlier = created_before(
         KnowledgeArticle, actor=author, action="article.create", client_token=token
     )

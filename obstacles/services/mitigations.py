@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.permissions import partnerships_visible_to
 from portal.core.concurrency import ConcurrentEditError
+from portal.core.idempotency import created_before, form_token
 
 from ..models import Mitigation, Obstacle
 from ..models.obstacles import CONTENT_LANGUAGES
@@ -28,7 +29,6 @@ from ..sanitize import as_rich_text, single_line
 from ..workflow import MITIGATION_MOVES, MitigationStatus, ObstacleStatus
 from ._reviewed import (
     create_linked,
-    created_before,
     linkable_obstacles,
     lock,
     lock_for_move,
@@ -95,7 +95,7 @@ def mitigation_create(
     """
     if not can_submit_mitigation(author):
         raise PermissionDenied
-    token = str(data.get("client_token") or "").strip()[:64]
+    token = form_token(data.get("client_token"))
     earlier = created_before(
         Mitigation, actor=author, action="mitigation.create", client_token=token
     )

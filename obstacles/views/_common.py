@@ -1,6 +1,6 @@
-"""What the editor and move views of reviewed content (mitigations, knowledge articles) share:
-saving an edit with the 409 answer to a stale version, and a reviewer's move with its answers
-to a double click, a stale page and a refused move."""
+"""What the move views of reviewed content (mitigations, knowledge articles) share: a reviewer's
+move with its answers to a double click, a stale page and a refused move. (Saving an edit with
+the 409 answer to a stale version is `portal.core.editing.save_edit`.)"""
 
 from collections.abc import Callable
 from typing import Any
@@ -12,45 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from portal.core.concurrency import ConcurrentEditError
-from portal.core.forms import apply_validation_error, rebase_on_conflict
-
-from ..forms.mitigations import matches_stored
+from portal.core.editing import done_already, form_on_stored_version
+from portal.core.forms import apply_validation_error
 
 # Renders the object's page: (object, move form or None for a blank one, HTTP status).
 RenderDetail = Callable[[Any, Any, int], HttpResponse]
-
-
-def save_edit(
-    request: HttpRequest,
-    *,
-    form: forms.ModelForm,  # type: ignore[type-arg]
-    instance: Any,
-    save: Callable[[], object],
-    saved: str,
-) -> tuple[HttpResponse | None, Any]:
-    """On a valid POST, call `save` (the update service) and answer with a redirect to
-    `instance` and the `saved` message. A stale version that sends what is stored anyway is a
-    double click on Save (saved too); otherwise the form is rebased on what is stored and the
-    conflict returned, for the caller to render the form with status 409. A refused save puts
-    its errors on the form; a forbidden one is a 404. Returns (redirect or None, conflict)."""
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ConcurrentEditError as exc:
-            if not matches_stored(form, exc.current):
-                conflict = rebase_on_conflict(form, exc)
-            else:  # what was sent is what is stored: a double click on Save
-                messages.success(request, saved)
-                return redirect(instance), None
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, saved)
-            return redirect(instance), None
-    return None, conflict
 
 
 def run_move(
@@ -81,8 +47,7 @@ def run_move(
     except ConcurrentEditError as exc:
         current: Any = exc.current
         if current.status == target:
-            messages.info(request, done)
-            return redirect(back)
+            return done_already(request, done, back)
         conflict = changed % {"status": current.get_status_display().lower()}
         fresh = refetch()
         if not moves_for(fresh):
@@ -90,16 +55,11 @@ def run_move(
             messages.error(request, conflict)
             return render_detail(fresh, None, 409)
         # The same form again, with what the reviewer typed, on the stored version.
-        data = request.POST.copy()
-        data["version"] = str(fresh.version)
-        stale = form_class(data)
-        stale.is_valid()
-        stale.add_error(None, conflict)
+        stale = form_on_stored_version(form_class, request.POST, fresh, conflict)
         return render_detail(fresh, stale, 409)
     except ValidationError as exc:
         if instance.status == target:
-            messages.info(request, done)
-            return redirect(back)
+            return done_already(request, done, back)
         apply_validation_error(form, exc)
         return render_detail(instance, form, 400)
     except PermissionDenied as exc:

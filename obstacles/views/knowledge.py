@@ -6,23 +6,23 @@ fetches through a permission helper that answers 404 for missing and forbidden a
 form, calls one service and chooses the response.
 """
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.core.forms import apply_validation_error
+from portal.core.editing import save_edit, save_new
 
 from ..forms.knowledge import MOVE_LABELS, ArticleFilterForm, ArticleForm, ArticleMoveForm
+from ..forms.mitigations import matches_stored
 from ..models import KnowledgeArticle
 from ..permissions.entries import is_obstacle_reviewer
 from ..permissions.knowledge import (
@@ -34,7 +34,7 @@ from ..permissions.knowledge import (
 from ..selectors import knowledge as selectors
 from ..services import knowledge as services
 from ..workflow import ARTICLE_MOVES
-from ._common import run_move, save_edit
+from ._common import run_move
 
 ARTICLES_PER_PAGE = 20
 DONE = {
@@ -114,22 +114,18 @@ def article_create(request: HttpRequest) -> HttpResponse:
     if not can_create_article(request.user):
         raise Http404
     form = ArticleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            article = services.article_create(
-                author=request.user,
-                data=form.data_for_service(),
-                obstacles=form.cleaned_data["obstacle_numbers"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(
-                request, _("The draft was saved. A reviewer publishes it when it is ready.")
-            )
-            return redirect(article)
+    done = save_new(
+        request,
+        form=form,
+        create=lambda: services.article_create(
+            author=request.user,
+            data=form.data_for_service(),
+            obstacles=form.cleaned_data["obstacle_numbers"],
+        ),
+        saved=lambda _article: _("The draft was saved. A reviewer publishes it when it is ready."),
+    )
+    if done is not None:
+        return done
     return render(request, "obstacles/knowledge/form.html", {"form": form, "article": None})
 
 
@@ -152,6 +148,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             obstacles=form.cleaned_data["obstacle_numbers"],
         ),
         saved=_("The article was saved."),
+        matches=partial(matches_stored, form),
     )
     if done is not None:
         return done

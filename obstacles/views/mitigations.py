@@ -7,25 +7,25 @@ alike, binds a form, calls one service and chooses the response. The partnership
 mitigation worked is named only to people who may open that partnership.
 """
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.core.forms import apply_validation_error
+from portal.core.editing import save_edit, save_new
 
 from ..forms.mitigations import (
     MOVE_LABELS,
     MitigationForm,
     MitigationMoveForm,
+    matches_stored,
 )
 from ..models import Mitigation
 from ..permissions.entries import is_obstacle_reviewer
@@ -39,7 +39,7 @@ from ..permissions.knowledge import (
 from ..selectors import knowledge as selectors
 from ..services import mitigations as services
 from ..workflow import MITIGATION_MOVES
-from ._common import run_move, save_edit
+from ._common import run_move
 
 PER_PAGE = 25
 DONE = {
@@ -58,23 +58,20 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Tell how you got past a published obstacle (and, optionally, others by their numbers)."""
     obstacle = get_published_obstacle_or_404(pk)
     form = MitigationForm(request.POST or None, user=request.user, obstacle=obstacle)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mitigation = services.mitigation_create(
-                author=request.user,
-                obstacles=form.cleaned_data["obstacle_numbers"],
-                data=form.data_for_service(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(
-                request,
-                _("Thank you. A reviewer reads the solution before it is shown to everyone."),
-            )
-            return redirect(mitigation)
+    done = save_new(
+        request,
+        form=form,
+        create=lambda: services.mitigation_create(
+            author=request.user,
+            obstacles=form.cleaned_data["obstacle_numbers"],
+            data=form.data_for_service(),
+        ),
+        saved=lambda _mitigation: _(
+            "Thank you. A reviewer reads the solution before it is shown to everyone."
+        ),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "obstacles/mitigations/form.html",
@@ -140,6 +137,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             obstacles=form.cleaned_data["obstacle_numbers"],
         ),
         saved=_("The solution was saved."),
+        matches=partial(matches_stored, form),
     )
     if done is not None:
         return done

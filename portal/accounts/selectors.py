@@ -62,9 +62,7 @@ def user_menu_context(user: Any) -> dict[str, Any]:
             names & {Role.OBSTACLE_REVIEWER.value, Role.PORTAL_ADMIN.value}
         ),
         # Coordinators organise their region's events and review its lessons learned.
-        "menu_organiser": bool(
-            names & {Role.REGION_COORDINATOR.value, Role.PORTAL_ADMIN.value}
-        ),
+        "menu_organiser": bool(names & {Role.REGION_COORDINATOR.value, Role.PORTAL_ADMIN.value}),
         "menu_reach": bool(
             names
             & {

@@ -2,47 +2,24 @@
 posted twice makes one event; two organisers moving one event at once make one move, and the
 people registered get one mail."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from dissemination.models import Event, EventKind
 from dissemination.services.events import event_create, event_move
 from dissemination.workflow import EventStatus
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.models import AuditEvent
+from tests.utils import at_once
 
 from .test_events_scene import *  # noqa: F403  (fixtures and helpers)
 from .test_events_scene import register, soon
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-def _at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_the_same_new_event_form_posted_twice_at_once_makes_one_event(
@@ -60,7 +37,7 @@ def test_the_same_new_event_form_posted_twice_at_once_makes_one_event(
             client_token="0b6a3c2d-1e4f-4a5b-9c8d-7e6f5a4b3c2d",
         )
 
-    first, second = _at_once(create, create)
+    first, second = at_once(create, create)
 
     assert isinstance(first, Event), first
     assert isinstance(second, Event), second
@@ -84,7 +61,7 @@ def test_two_organisers_cancelling_at_once_make_one_move_and_one_mail(
             actor=actor, event=event, move="cancel", reason="Inställt.", expected_version=version
         )
 
-    results = _at_once(cancel(coordinator), cancel(portal_admin))
+    results = at_once(cancel(coordinator), cancel(portal_admin))
 
     done = [r for r in results if isinstance(r, Event)]
     refused = [r for r in results if isinstance(r, ConcurrentEditError | ValidationError)]

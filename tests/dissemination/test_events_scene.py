@@ -5,18 +5,12 @@ directly with the factory (these tests are about the organisers' side).
 """
 
 import datetime as dt
-import gettext
-import shutil
-import subprocess
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import trans_real
 
 from dissemination.models import Event, EventKind, Registration
 from dissemination.services.events import event_create, event_move
@@ -35,11 +29,7 @@ __all__ = [
     "make_event",
     "register",
     "soon",
-    "swedish",
 ]
-
-# The Swedish texts of this part live in fragments until they are merged into django.po.
-FRAGMENTS = ("lead.po", "events.po", "fixb.po")
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0, fold: int = 0) -> Any:
@@ -51,25 +41,6 @@ def soon(days: int = 20, hour: int = 13) -> Any:
     """`days` from now at `hour` o'clock Stockholm time."""
     day = timezone.localtime(timezone.now() + dt.timedelta(days=days)).date()
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def swedish(tmp_path: Path) -> Iterator[None]:
-    """Swedish with this part's translations, whether or not the fragments are merged into
-    locale/sv yet (the fragment's entries win, as the merged catalogue will have them)."""
-    catalogue = trans_real.translation("sv")
-    for name in FRAGMENTS:
-        po = Path(settings.BASE_DIR, "locale", "fragments", name)
-        if not po.exists():
-            continue
-        mo = tmp_path / f"{po.stem}.mo"
-        msgfmt = shutil.which("msgfmt") or "/usr/bin/msgfmt"
-        # The fragment is this repository's own file, not outside input.
-        subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603
-        with mo.open("rb") as fp:
-            catalogue.merge(gettext.GNUTranslations(fp))
-    yield
-    trans_real._translations.pop("sv", None)
 
 
 @pytest.fixture

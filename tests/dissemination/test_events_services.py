@@ -39,6 +39,12 @@ ALLOWED = {
 }
 
 
+def _reschedule(actor: Any, event: Event, starts_at: Any, ends_at: Any, **extra: Any) -> Event:
+    return event_move(
+        actor=actor, event=event, move=M.RESCHEDULE, starts_at=starts_at, ends_at=ends_at, **extra
+    )
+
+
 def _arguments(move: str, event: Event) -> dict[str, Any]:
     if move == M.RESCHEDULE:
         return {
@@ -100,13 +106,7 @@ def test_the_reason_is_kept_and_cleared_when_the_event_gets_a_new_time(
     event = event_in(S.PUBLISHED)
     event = event_move(actor=coordinator, event=event, move=M.POSTPONE, reason="Talaren är sjuk.")
     assert event.status_reason == "Talaren är sjuk."
-    event = event_move(
-        actor=coordinator,
-        event=event,
-        move=M.RESCHEDULE,
-        starts_at=soon(40),
-        ends_at=soon(40) + dt.timedelta(hours=2),
-    )
+    event = _reschedule(coordinator, event, soon(40), soon(40) + dt.timedelta(hours=2))
     assert (event.status, event.status_reason) == (S.PUBLISHED, "")
 
 
@@ -177,19 +177,17 @@ def _by_recipient() -> dict[str, Any]:
 
 
 def test_a_new_time_is_mailed_with_the_old_and_the_new_time(
-    swedish: None,
     audience: tuple[Event, dict[str, Any]],
     coordinator: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     event, _people = audience
     with django_capture_on_commit_callbacks(execute=True):
-        event_move(
-            actor=coordinator,
-            event=event,
-            move=M.RESCHEDULE,
-            starts_at=local(2027, 11, 3, 9, 30),
-            ends_at=local(2027, 11, 3, 11),
+        _reschedule(
+            coordinator,
+            event,
+            local(2027, 11, 3, 9, 30),
+            local(2027, 11, 3, 11),
             reason="Lokalen blev dubbelbokad.",
         )
     sent = _by_recipient()
@@ -239,7 +237,6 @@ def test_postponing_and_cancelling_are_mailed_with_the_reason(
     move: str,
     subject_en: str,
     subject_sv: str,
-    swedish: None,
     audience: tuple[Event, dict[str, Any]],
     coordinator: Any,
     django_capture_on_commit_callbacks: Any,
@@ -282,13 +279,7 @@ def test_a_refused_move_mails_nobody(
 ) -> None:
     event, _people = audience
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        event_move(
-            actor=coordinator,
-            event=event,
-            move=M.RESCHEDULE,
-            starts_at=local(2027, 11, 3, 11),
-            ends_at=local(2027, 11, 3, 9),
-        )
+        _reschedule(coordinator, event, local(2027, 11, 3, 11), local(2027, 11, 3, 9))
     assert mail.outbox == []
 
 
@@ -345,12 +336,8 @@ def test_a_reschedule_keeps_the_deadline_as_far_before_the_start(
 ) -> None:
     start = soon(20)
     event = make_event(starts_at=start, registration_deadline=start - dt.timedelta(days=2))
-    moved = event_move(
-        actor=coordinator,
-        event=event,
-        move=M.RESCHEDULE,
-        starts_at=start + dt.timedelta(days=10),
-        ends_at=start + dt.timedelta(days=10, hours=1),
+    moved = _reschedule(
+        coordinator, event, start + dt.timedelta(days=10), start + dt.timedelta(days=10, hours=1)
     )
     assert moved.registration_deadline == start + dt.timedelta(days=8)
 
@@ -360,13 +347,7 @@ def test_a_reschedule_to_the_same_time_is_refused(
 ) -> None:
     event = event_in(S.PUBLISHED)
     with pytest.raises(ValidationError) as exc:
-        event_move(
-            actor=coordinator,
-            event=event,
-            move=M.RESCHEDULE,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-        )
+        _reschedule(coordinator, event, event.starts_at, event.ends_at)
     assert "starts_at" in exc.value.message_dict
 
 

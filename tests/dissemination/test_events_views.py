@@ -27,7 +27,7 @@ from regions.models import Region
 from tests.factories_dissemination import EventFactory, LessonFactory, PublicationFactory
 from tests.factories_obstacles import ObstacleFactory
 from tests.factories_process import make_partnership
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 from .test_events_scene import *  # noqa: F403  (fixtures and helpers)
 from .test_events_scene import form_data, register, soon
@@ -53,11 +53,6 @@ def people(
     }
 
 
-def _login(client: Any, user: Any) -> None:
-    if user is not None:
-        client.force_login(user)
-
-
 def _assert_answer(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302
@@ -80,14 +75,14 @@ PAGE_EXPECTED = {
 def test_who_may_open_the_dashboard_and_the_new_event_form(
     view: str, role: str, people: dict[str, Any], client: Any
 ) -> None:
-    _login(client, people[role])
+    sign_in(client, people[role])
     expected = LOGIN if role == "anon" else PAGE_EXPECTED[view].get(role, 404)
     _assert_answer(client.get(reverse(f"dissemination:{view}")), expected)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_post_a_new_event(role: str, people: dict[str, Any], client: Any) -> None:
-    _login(client, people[role])
+    sign_in(client, people[role])
     response = client.post(reverse("dissemination:event_create"), form_data(publish="1"))
     if role == "anon":
         _assert_answer(response, LOGIN)
@@ -172,7 +167,7 @@ def test_who_may_open_and_post_each_organiser_page_of_a_published_event(
     view: str, role: str, people: dict[str, Any], event_in: Callable[..., Event], client: Any
 ) -> None:
     event = event_in(S.PUBLISHED)
-    _login(client, people[role])
+    sign_in(client, people[role])
     response = _request(client, view, event)
     if role == "anon":
         _assert_answer(response, LOGIN)

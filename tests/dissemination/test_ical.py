@@ -420,9 +420,7 @@ def test_the_file_is_built_once_and_then_served_from_the_cache(client: Any) -> N
     assert len(queries.captured_queries) == 1  # the fingerprint only
 
 
-def test_the_cache_holds_a_file_per_scope_and_language(
-    swedish: None, region: Region, client: Any
-) -> None:
+def test_the_cache_holds_a_file_per_scope_and_language(region: Region, client: Any) -> None:
     EventFactory(status=S.CANCELLED, status_reason="Inställt.", title="Vårmötet")
     everything = reverse("dissemination:feed_all")
     own = _feed_url("feed_region", region)

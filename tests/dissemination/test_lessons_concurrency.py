@@ -2,44 +2,21 @@
 posted twice makes one lesson, two edits from the same version keep one and refuse the other, two
 reviewers deciding at once make one decision, two parties sending at once send once."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from dissemination.models import Lesson
 from dissemination.services.lessons import lesson_create, lesson_move, lesson_update
 from dissemination.workflow import LessonMove, LessonStatus
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.models import AuditEvent
+from tests.utils import at_once
 
 from .test_lessons_scene import *  # noqa: F403  (fixtures)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-def _at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_the_same_form_posted_twice_at_once_makes_one_lesson(
@@ -54,7 +31,7 @@ def test_the_same_form_posted_twice_at_once_makes_one_lesson(
             client_token="5f1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e01",
         )
 
-    first, second = _at_once(create, create)
+    first, second = at_once(create, create)
 
     assert isinstance(first, Lesson), first
     assert isinstance(second, Lesson), second
@@ -76,7 +53,7 @@ def test_two_edits_from_the_same_version_keep_one_and_refuse_the_other(
             actor=person, lesson=lesson, expected_version=lesson.version, title=title
         )
 
-    results = _at_once(edit(company_member, "Partens"), edit(coordinator, "Koordinatorns"))
+    results = at_once(edit(company_member, "Partens"), edit(coordinator, "Koordinatorns"))
 
     saved = [r for r in results if isinstance(r, Lesson)]
     refused = [r for r in results if isinstance(r, ConcurrentEditError)]
@@ -100,7 +77,7 @@ def test_two_reviewers_deciding_at_once_make_one_decision(
             actor=person, lesson=lesson, move=move, expected_version=seen, reason="Mer om data."
         )
 
-    results = _at_once(
+    results = at_once(
         decide(coordinator, LessonMove.PUBLISH), decide(portal_admin, LessonMove.REQUEST_CHANGES)
     )
 
@@ -125,7 +102,7 @@ def test_two_parties_sending_at_once_send_once(
     def send(person: Any) -> Callable[[], Any]:
         return lambda: lesson_move(actor=person, lesson=lesson, move=LessonMove.SUBMIT)
 
-    results = _at_once(send(company_member), send(coordinator))
+    results = at_once(send(company_member), send(coordinator))
 
     assert all(isinstance(r, Lesson) for r in results), results
     lesson.refresh_from_db()

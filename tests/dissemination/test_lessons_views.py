@@ -18,7 +18,7 @@ from partnerships.models import ProcessStep, ProcessTemplate
 from portal.core.models import AuditEvent
 from tests.factories_dissemination import LessonFactory
 from tests.factories_process import make_partnership
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 from .test_lessons_scene import *  # noqa: F403  (fixtures)
 from .test_lessons_scene import REVIEWERS, ROLES, SEES_PARTNERSHIP, WRITERS
@@ -32,17 +32,42 @@ EDITABLE = {LS.DRAFT, LS.CHANGES_REQUESTED}
 REASON = {LM.SUBMIT: "", LM.REQUEST_CHANGES: "Mer om data.", LM.PUBLISH: "", LM.WITHDRAW: "Fel."}
 
 
-def _sign_in(client: Any, people: dict[str, Any], role: str) -> None:
-    if people[role] is not None:
-        client.force_login(people[role])
-
-
 def _check(response: Any, expected: Any) -> None:
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     else:
         assert response.status_code == expected
+
+
+def _every_state_and_role(expected: Callable[[str, str], Any]) -> Any:
+    """Parametrize `state`, `role` and `expected(state, role)` over every state and role."""
+    return pytest.mark.parametrize(
+        ("state", "role", "expected"),
+        [pytest.param(s, r, expected(s, r), id=f"{s}-{r}") for s in LS.values for r in ROLES],
+    )
+
+
+def _edit_data(lesson: Lesson, **changes: Any) -> dict[str, Any]:
+    """A POST of the edit form, sent from the page as it was at `lesson.version`."""
+    return {
+        "title": "Ändrad titel",
+        "body": "Ändrad text.",
+        "step": "",
+        "language": "sv",
+        "version": lesson.version,
+        **changes,
+    }
+
+
+def _page(client: Any, user: Any, name: str, *args: Any) -> str:
+    """The page `name` (with `args`) as `user` sees it."""
+    client.force_login(user)
+    return client.get(reverse(name, args=args)).content.decode()
+
+
+def _move(client: Any, lesson: Lesson, move: str, **data: Any) -> Any:
+    return client.post(reverse("dissemination:lesson_move", args=[lesson.pk, move]), data)
 
 
 # --- The permission matrix -----------------------------------------------------------------------
@@ -52,10 +77,7 @@ def _detail_expected(state: str, role: str) -> Any:
     return 200 if state == LS.PUBLISHED or role in SEES_PARTNERSHIP else 404
 
 
-@pytest.mark.parametrize(
-    ("state", "role", "expected"),
-    [pytest.param(s, r, _detail_expected(s, r), id=f"{s}-{r}") for s in LS.values for r in ROLES],
-)
+@_every_state_and_role(_detail_expected)
 def test_who_may_open_a_lesson(
     state: str,
     role: str,
@@ -65,7 +87,7 @@ def test_who_may_open_a_lesson(
     client: Any,
 ) -> None:
     lesson = lesson_in(state)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     response = client.get(reverse("dissemination:lesson_detail", args=[lesson.pk]))
     _check(response, expected)
     if expected == 200:
@@ -78,10 +100,7 @@ def _edit_expected(state: str, role: str) -> Any:
     return 200 if role in WRITERS and state in EDITABLE else 404
 
 
-@pytest.mark.parametrize(
-    ("state", "role", "expected"),
-    [pytest.param(s, r, _edit_expected(s, r), id=f"{s}-{r}") for s in LS.values for r in ROLES],
-)
+@_every_state_and_role(_edit_expected)
 def test_who_may_edit_a_lesson_by_get_and_post(
     state: str,
     role: str,
@@ -91,20 +110,11 @@ def test_who_may_edit_a_lesson_by_get_and_post(
     client: Any,
 ) -> None:
     lesson = lesson_in(state)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     url = reverse("dissemination:lesson_edit", args=[lesson.pk])
     _check(client.get(url), expected)
 
-    response = client.post(
-        url,
-        {
-            "title": "Ändrad titel",
-            "body": "Ändrad text.",
-            "step": "",
-            "language": "sv",
-            "version": lesson.version,
-        },
-    )
+    response = client.post(url, _edit_data(lesson))
     after = Lesson.objects.get(pk=lesson.pk)
     if expected == 200:
         assert response.status_code == 302
@@ -119,7 +129,7 @@ def test_who_may_write_a_lesson(
     role: str, people: dict[str, Any], partnership: Any, client: Any
 ) -> None:
     expected = LOGIN if role == "anonymous" else (200 if role in WRITERS else 404)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     url = reverse("dissemination:lesson_create", args=[partnership.pk])
     _check(client.get(url), expected)
 
@@ -144,7 +154,7 @@ def test_who_may_open_the_review_queue(role: str, people: dict[str, Any], client
         if role == "anonymous"
         else (200 if role in {"coordinator", "other_coordinator", "portal_admin"} else 404)
     )
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     _check(client.get(reverse("dissemination:lesson_review")), expected)
 
 
@@ -155,7 +165,7 @@ def test_a_wrong_method_on_the_review_queue_is_405_only_for_reviewers(
     """The reviewer check comes before the method: a POST tells nobody else the queue exists."""
     reviewer = role in {"coordinator", "other_coordinator", "portal_admin"}
     expected = LOGIN if role == "anonymous" else (405 if reviewer else 404)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     url = reverse("dissemination:lesson_review")
     for method in ("post", "put", "delete"):
         response = getattr(client, method)(url)
@@ -176,7 +186,7 @@ def test_a_wrong_method_on_the_writing_pages_is_405_only_for_those_who_may_use_t
 ) -> None:
     draft = lesson_in(LS.DRAFT)
     submitted = lesson_in(LS.SUBMITTED)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     pages = [
         (reverse("dissemination:lesson_create", args=[partnership.pk]), role in WRITERS),
         (reverse("dissemination:lesson_edit", args=[draft.pk]), role in WRITERS),
@@ -193,7 +203,7 @@ def test_a_wrong_method_on_the_writing_pages_is_405_only_for_those_who_may_use_t
 
 @pytest.mark.parametrize("role", ROLES)
 def test_everyone_may_open_the_list(role: str, people: dict[str, Any], client: Any) -> None:
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     assert client.get(reverse("dissemination:lesson_list")).status_code == 200
 
 
@@ -214,7 +224,7 @@ def test_who_may_open_a_moves_confirmation(
     lesson = lesson_in(LS.DRAFT if move == LM.SUBMIT else LS.SUBMITTED)
     if move == LM.WITHDRAW:
         lesson = lesson_in(LS.PUBLISHED)
-    _sign_in(client, people, role)
+    sign_in(client, people[role])
     response = client.get(reverse("dissemination:lesson_move", args=[lesson.pk, move]))
     if role == "anonymous":
         _check(response, LOGIN)
@@ -255,11 +265,8 @@ def test_who_may_make_each_move_from_each_state(
     client: Any,
 ) -> None:
     lesson = lesson_in(state)
-    _sign_in(client, people, role)
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[lesson.pk, move]),
-        {"reason": REASON[LM(move)], "version": lesson.version},
-    )
+    sign_in(client, people[role])
+    response = _move(client, lesson, move, reason=REASON[LM(move)], version=lesson.version)
     _check(response, expected)
     after = Lesson.objects.get(pk=lesson.pk)
     if expected == 302:
@@ -303,8 +310,7 @@ def test_a_party_sees_the_partnership_status_and_actions(
     lesson_in: Callable[..., Lesson], partnership: Any, company_member: Any, client: Any
 ) -> None:
     lesson = lesson_in(LS.CHANGES_REQUESTED)
-    client.force_login(company_member)
-    html = client.get(reverse("dissemination:lesson_detail", args=[lesson.pk])).content.decode()
+    html = _page(client, company_member, "dissemination:lesson_detail", lesson.pk)
 
     assert f'href="{reverse("partnerships:detail", args=[partnership.pk])}"' in html
     assert "Changes requested" in html
@@ -318,8 +324,7 @@ def test_a_coordinator_decides_on_a_waiting_lesson_from_its_page(
     lesson_in: Callable[..., Lesson], coordinator: Any, client: Any
 ) -> None:
     lesson = lesson_in(LS.SUBMITTED)
-    client.force_login(coordinator)
-    html = client.get(reverse("dissemination:lesson_detail", args=[lesson.pk])).content.decode()
+    html = _page(client, coordinator, "dissemination:lesson_detail", lesson.pk)
 
     assert reverse("dissemination:lesson_move", args=[lesson.pk, "publish"]) in html
     assert reverse("dissemination:lesson_move", args=[lesson.pk, "request_changes"]) in html
@@ -330,8 +335,7 @@ def test_a_sponsor_sees_a_draft_without_actions(
     lesson_in: Callable[..., Lesson], sponsor: Any, client: Any
 ) -> None:
     lesson = lesson_in(LS.DRAFT)
-    client.force_login(sponsor)
-    html = client.get(reverse("dissemination:lesson_detail", args=[lesson.pk])).content.decode()
+    html = _page(client, sponsor, "dissemination:lesson_detail", lesson.pk)
     assert "This lesson is not public" in html
     assert "What you can do" not in html
 
@@ -358,9 +362,8 @@ def test_asking_for_changes_without_a_reason_keeps_the_form(
 ) -> None:
     lesson = lesson_in(LS.SUBMITTED)
     client.force_login(coordinator)
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[lesson.pk, "request_changes"]),
-        {"reason": "   ", "version": lesson.version, "back": "review"},
+    response = _move(
+        client, lesson, "request_changes", reason="   ", version=lesson.version, back="review"
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -374,10 +377,7 @@ def test_a_decision_from_the_queue_returns_to_the_queue(
 ) -> None:
     lesson = lesson_in(LS.SUBMITTED)
     client.force_login(coordinator)
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[lesson.pk, "publish"]),
-        {"reason": "", "version": lesson.version, "back": "review"},
-    )
+    response = _move(client, lesson, "publish", reason="", version=lesson.version, back="review")
     assert response.status_code == 302
     assert response["Location"] == reverse("dissemination:lesson_review")
 
@@ -387,10 +387,7 @@ def test_the_back_address_is_never_taken_from_the_request(
 ) -> None:
     lesson = lesson_in(LS.DRAFT)
     client.force_login(company_member)
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[lesson.pk, "submit"]),
-        {"version": lesson.version, "back": "https://evil.example/"},
-    )
+    response = _move(client, lesson, "submit", version=lesson.version, back="https://evil.example/")
     assert response.status_code == 400
     assert Lesson.objects.get(pk=lesson.pk).status == LS.DRAFT
 
@@ -416,10 +413,7 @@ def test_a_move_on_a_lesson_changed_meanwhile_is_409_with_the_reason_kept(
     lesson_move(actor=portal_admin, lesson=lesson, move=LM.PUBLISH)
 
     client.force_login(coordinator)
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[lesson.pk, "withdraw"]),
-        {"reason": "Mitt eget skäl.", "version": seen},
-    )
+    response = _move(client, lesson, "withdraw", reason="Mitt eget skäl.", version=seen)
 
     assert response.status_code == 409
     html = response.content.decode()
@@ -435,10 +429,7 @@ def test_a_move_on_a_lesson_changed_meanwhile_is_409_with_the_reason_kept(
 def test_the_form_starts_on_the_partnerships_current_step_with_a_token(
     partnership: Any, company_member: Any, client: Any
 ) -> None:
-    client.force_login(company_member)
-    html = client.get(
-        reverse("dissemination:lesson_create", args=[partnership.pk])
-    ).content.decode()
+    html = _page(client, company_member, "dissemination:lesson_create", partnership.pk)
     assert f'<option value="{partnership.current_step_id}" selected>' in html
     assert 'name="client_token"' in html
 
@@ -554,8 +545,7 @@ def test_the_edit_form_shows_the_stored_text_as_typed(
     lesson_in: Callable[..., Lesson], company_member: Any, client: Any
 ) -> None:
     lesson = lesson_in(LS.DRAFT)
-    client.force_login(company_member)
-    html = client.get(reverse("dissemination:lesson_edit", args=[lesson.pk])).content.decode()
+    html = _page(client, company_member, "dissemination:lesson_edit", lesson.pk)
     assert "Utan chefens stöd stannade testet.\n\nBörja där.</textarea>" in html
     assert "&lt;p&gt;" not in html
 
@@ -570,13 +560,7 @@ def test_a_stale_edit_is_409_and_keeps_what_was_typed(
     client.force_login(company_member)
     response = client.post(
         reverse("dissemination:lesson_edit", args=[lesson.pk]),
-        {
-            "title": "Min nya titel",
-            "body": "Min nya text.",
-            "language": "sv",
-            "step": "",
-            "version": lesson.version,
-        },
+        _edit_data(lesson, title="Min nya titel", body="Min nya text."),
     )
     assert response.status_code == 409
     html = response.content.decode()
@@ -593,13 +577,7 @@ def test_a_double_click_on_save_is_saved_once(
     lesson = lesson_in(LS.DRAFT)
     client.force_login(company_member)
     url = reverse("dissemination:lesson_edit", args=[lesson.pk])
-    data = {
-        "title": "Ny",
-        "body": "Ny text.",
-        "language": "sv",
-        "step": str(lesson.step_id),
-        "version": lesson.version,
-    }
+    data = _edit_data(lesson, title="Ny", body="Ny text.", step=str(lesson.step_id))
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
     assert Lesson.objects.get(pk=lesson.pk).version == lesson.version + 1
@@ -752,8 +730,7 @@ def test_a_party_member_writes_edits_and_sends_from_the_partnership_page(
 ) -> None:
     draft = lesson_in(LS.DRAFT, title="Mitt utkast")
     waiting = lesson_in(LS.SUBMITTED, title="Väntar")
-    client.force_login(company_member)
-    html = client.get(reverse("partnerships:detail", args=[partnership.pk])).content.decode()
+    html = _page(client, company_member, "partnerships:detail", partnership.pk)
 
     assert 'id="lessons"' in html
     assert reverse("dissemination:lesson_create", args=[partnership.pk]) in html
@@ -762,10 +739,7 @@ def test_a_party_member_writes_edits_and_sends_from_the_partnership_page(
     assert reverse("dissemination:lesson_edit", args=[waiting.pk]) not in html
     assert "Waiting for review" in html
 
-    response = client.post(
-        reverse("dissemination:lesson_move", args=[draft.pk, "submit"]),
-        {"version": draft.version, "back": "partnership"},
-    )
+    response = _move(client, draft, "submit", version=draft.version, back="partnership")
     assert response["Location"] == (
         reverse("partnerships:detail", args=[partnership.pk]) + "#lessons"
     )
@@ -775,8 +749,7 @@ def test_a_sponsor_sees_the_lessons_without_actions(
     lesson_in: Callable[..., Lesson], partnership: Any, sponsor: Any, client: Any
 ) -> None:
     draft = lesson_in(LS.DRAFT, title="Mitt utkast")
-    client.force_login(sponsor)
-    html = client.get(reverse("partnerships:detail", args=[partnership.pk])).content.decode()
+    html = _page(client, sponsor, "partnerships:detail", partnership.pk)
     assert "Mitt utkast" in html
     assert reverse("dissemination:lesson_create", args=[partnership.pk]) not in html
     assert reverse("dissemination:lesson_edit", args=[draft.pk]) not in html
@@ -787,8 +760,7 @@ def test_the_coordinator_is_led_to_the_review_from_the_partnership_page(
 ) -> None:
     waiting = lesson_in(LS.SUBMITTED, title="Väntar")
     published = lesson_in(LS.PUBLISHED, title="Publicerad")
-    client.force_login(coordinator)
-    html = client.get(reverse("partnerships:detail", args=[partnership.pk])).content.decode()
+    html = _page(client, coordinator, "partnerships:detail", partnership.pk)
     assert f"{waiting.get_absolute_url()}#lesson-actions-heading" in html
     assert reverse("dissemination:lesson_move", args=[published.pk, "withdraw"]) in html
 

@@ -14,7 +14,7 @@ from dissemination.workflow import EventStatus, PublicationStatus
 from regions.models import Region
 from tests.factories import UserFactory
 from tests.factories_dissemination import EventFactory, PublicationFactory
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,7 @@ def test_what_is_not_public_or_not_past_never_appears(
     publication("Zwithdrawnreport", status=PublicationStatus.WITHDRAWN)
 
     for who in (None, UserFactory(), coordinator, portal_admin):
-        if who is not None:
-            client.force_login(who)
+        sign_in(client, who)
         response = client.get(ARCHIVE)
         assert sorted(titles(response)) == ["Cancelled, marked", "Held", "Published report"]
         body = response.content.decode()

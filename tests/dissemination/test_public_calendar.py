@@ -14,7 +14,7 @@ from dissemination.workflow import EventStatus
 from regions.models import Region
 from tests.factories import UserFactory
 from tests.factories_dissemination import EventFactory
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,7 @@ def test_drafts_never_appear_whoever_asks(client: Any, coordinator: Any, portal_
     make_event("Draft one", status=EventStatus.DRAFT)
 
     for who in (None, UserFactory(), coordinator, portal_admin):
-        if who is not None:
-            client.force_login(who)
+        sign_in(client, who)
         response = client.get(CALENDAR)
         assert titles(response) == ["Public one"]
         assert "Draft one" not in response.content.decode()

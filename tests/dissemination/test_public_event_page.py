@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from tests.factories_dissemination import EventFactory, RegistrationFactory
 from tests.factories_obstacles import ObstacleFactory
 from tests.factories_process import make_partnership
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +24,6 @@ SECRET_LINK = "https://meet.example.se/secret-room-4711"
 
 def url(event: Any) -> str:
     return reverse("dissemination:event_detail", args=[event.pk])
-
-
-@pytest.fixture
-def people(coordinator: Any, other_coordinator: Any, portal_admin: Any) -> dict[str, Any]:
-    return {
-        "anonymous": None,
-        "signed_in": UserFactory(),
-        "organiser": coordinator,
-        "other_coordinator": other_coordinator,
-        "portal_admin": portal_admin,
-    }
 
 
 PUBLIC = 200
@@ -58,11 +47,10 @@ HIDDEN = 404
     ],
 )
 def test_who_sees_an_event_in_each_state(
-    client: Any, people: dict[str, Any], status: str, who: str, expected: int
+    client: Any, visitors: dict[str, Any], status: str, who: str, expected: int
 ) -> None:
     event = EventFactory(title="Innovationsklinik i Uppsala", status=status)
-    if people[who] is not None:
-        client.force_login(people[who])
+    sign_in(client, visitors[who])
 
     response = client.get(url(event))
 
@@ -81,11 +69,10 @@ def test_who_sees_an_event_in_each_state(
     ],
 )
 def test_a_national_draft_is_for_portal_admins_only(
-    client: Any, people: dict[str, Any], who: str, expected: int
+    client: Any, visitors: dict[str, Any], who: str, expected: int
 ) -> None:
     event = EventFactory(region=None, status=EventStatus.DRAFT)
-    if people[who] is not None:
-        client.force_login(people[who])
+    sign_in(client, visitors[who])
 
     assert client.get(url(event)).status_code == expected
 
@@ -169,15 +156,14 @@ def test_a_draft_says_so_to_its_organiser(client: Any, coordinator: Any) -> None
     "who", ["anonymous", "signed_in", "other_coordinator", "waitlisted", "cancelled"]
 )
 def test_the_online_link_is_never_on_the_page_for_people_without_a_seat(
-    client: Any, people: dict[str, Any], who: str
+    client: Any, visitors: dict[str, Any], who: str
 ) -> None:
     event = EventFactory(online_url=SECRET_LINK, capacity=1)
-    person = people.get(who)
+    person = visitors.get(who)
     if who in ("waitlisted", "cancelled"):
         person = UserFactory()
         RegistrationFactory(event=event, user=person, status=who, confirmed_at=None)
-    if person is not None:
-        client.force_login(person)
+    sign_in(client, person)
 
     body = client.get(url(event)).content.decode()
 
@@ -222,15 +208,14 @@ def test_a_drafts_partnerships_link_to_their_own_page_for_the_organiser(
 
 @pytest.mark.parametrize("who", ["anonymous", "organiser"])
 def test_the_page_costs_the_same_queries_with_3_or_30_links(
-    client: Any, people: dict[str, Any], coordinator: Any, who: str
+    client: Any, visitors: dict[str, Any], coordinator: Any, who: str
 ) -> None:
     event = EventFactory()
     for _ in range(3):
         event.obstacles.add(ObstacleFactory())
         RegistrationFactory(event=event)
     event.partnerships.add(make_partnership(coordinator=coordinator))
-    if people[who] is not None:
-        client.force_login(people[who])
+    sign_in(client, visitors[who])
     few = count_queries(client, url(event))
     for _ in range(27):
         event.obstacles.add(ObstacleFactory())

@@ -9,11 +9,10 @@ from django.urls import reverse
 from dissemination.models import PublicationFile
 from dissemination.workflow import PublicationStatus
 from obstacles.workflow import ObstacleStatus
-from tests.factories import UserFactory
 from tests.factories_dissemination import PublicationFactory
 from tests.factories_obstacles import ObstacleFactory
 from tests.factories_process import make_partnership
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +38,6 @@ def attach(
     )
 
 
-@pytest.fixture
-def people(coordinator: Any, other_coordinator: Any, portal_admin: Any) -> dict[str, Any]:
-    return {
-        "anonymous": None,
-        "signed_in": UserFactory(),
-        "organiser": coordinator,
-        "other_coordinator": other_coordinator,
-        "portal_admin": portal_admin,
-    }
-
-
 @pytest.mark.parametrize(
     ("status", "who", "expected"),
     [
@@ -69,11 +57,10 @@ def people(coordinator: Any, other_coordinator: Any, portal_admin: Any) -> dict[
     ],
 )
 def test_who_sees_a_publication_in_each_state(
-    client: Any, people: dict[str, Any], status: str, who: str, expected: int
+    client: Any, visitors: dict[str, Any], status: str, who: str, expected: int
 ) -> None:
     publication = PublicationFactory(title="Podden om samverkan", status=status)
-    if people[who] is not None:
-        client.force_login(people[who])
+    sign_in(client, visitors[who])
 
     response = client.get(url(publication))
 
@@ -164,15 +151,14 @@ def test_the_title_and_link_are_escaped(client: Any) -> None:
 
 @pytest.mark.parametrize("who", ["anonymous", "organiser"])
 def test_the_page_costs_the_same_queries_with_3_or_30_links(
-    client: Any, people: dict[str, Any], coordinator: Any, who: str
+    client: Any, visitors: dict[str, Any], coordinator: Any, who: str
 ) -> None:
     publication = PublicationFactory()
     attach(publication)
     for _ in range(3):
         publication.obstacles.add(ObstacleFactory())
     publication.partnerships.add(make_partnership(coordinator=coordinator))
-    if people[who] is not None:
-        client.force_login(people[who])
+    sign_in(client, visitors[who])
     few = count_queries(client, url(publication))
     for _ in range(27):
         publication.obstacles.add(ObstacleFactory())

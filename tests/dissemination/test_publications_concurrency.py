@@ -2,12 +2,10 @@
 the same "new" form posted twice at once makes one publication, two organisers deciding at once
 make one move."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -17,37 +15,16 @@ from dissemination.workflow import PublicationStatus
 from portal.core.models import AuditEvent
 from tests.factories_dissemination import PublicationFactory
 from tests.factories_process import make_admin, make_region_person
+from tests.utils import at_once
 
 from .test_publications_scene import make_publication, pdf
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
-def _at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_ten_downloads_at_once_count_ten(reference_data: None) -> None:
     publication = PublicationFactory()
-    results = _at_once(*[lambda: services.download_record(publication=publication)] * 10)
+    results = at_once(*[lambda: services.download_record(publication=publication)] * 10)
     assert results == [None] * 10
     assert DownloadCount.objects.get(publication=publication).count == 10
 
@@ -63,7 +40,7 @@ def test_ten_downloads_through_the_page_at_once_count_ten(reference_data: None) 
         response.close()
         return response.status_code
 
-    assert _at_once(*[download] * 10) == [200] * 10
+    assert at_once(*[download] * 10) == [200] * 10
     assert DownloadCount.objects.get(publication=publication).count == 10
 
 
@@ -74,7 +51,7 @@ def test_the_same_form_posted_twice_at_once_makes_one_publication(reference_data
     def create() -> Publication:
         return make_publication(coordinator, client_token=token, upload=pdf())
 
-    first, second = _at_once(create, create)
+    first, second = at_once(create, create)
     assert isinstance(first, Publication), first
     assert isinstance(second, Publication), second
     assert first.pk == second.pk
@@ -97,7 +74,7 @@ def test_two_organisers_moving_at_once_make_one_move(reference_data: None) -> No
             expected_version=seen,
         )
 
-    results = _at_once(withdraw(coordinator), withdraw(admin))
+    results = at_once(withdraw(coordinator), withdraw(admin))
     moved = [r for r in results if isinstance(r, Publication)]
     assert len(moved) == 1
     publication.refresh_from_db()

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,38 +17,19 @@ from dissemination.workflow import PublicationStatus
 from tests.factories_dissemination import PublicationFactory
 
 from .test_publications_scene import *  # noqa: F403  (fixtures)
-from .test_publications_scene import MP3_BYTES, PDF_BYTES, make_publication, mp3
+from .test_publications_scene import (
+    MP3_BYTES,
+    ORGANISERS,
+    PDF_BYTES,
+    ROLES,
+    client_for,
+    make_publication,
+    mp3,
+)
 
 pytestmark = pytest.mark.django_db
 
 S = PublicationStatus
-ROLES = ["anonymous", "company_member", "sponsor", "other_coordinator", "coordinator", "admin"]
-ORGANISERS = {"coordinator", "admin"}
-
-
-@pytest.fixture
-def people(
-    company_member: Any,
-    sponsor: Any,
-    other_coordinator: Any,
-    coordinator: Any,
-    portal_admin: Any,
-) -> dict[str, Any]:
-    return {
-        "anonymous": None,
-        "company_member": company_member,
-        "sponsor": sponsor,
-        "other_coordinator": other_coordinator,
-        "coordinator": coordinator,
-        "admin": portal_admin,
-    }
-
-
-def _client(person: Any) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
 
 
 def _url(publication: Publication) -> str:
@@ -73,7 +53,7 @@ def test_who_may_download_in_each_state(
     publication = request.getfixturevalue(
         {"draft": "draft", "published": "published", "withdrawn": "withdrawn"}[status]
     )
-    response = _client(people[role]).get(_url(publication))
+    response = client_for(people[role]).get(_url(publication))
     may = status == S.PUBLISHED or role in ORGANISERS
     assert response.status_code == (200 if may else 404)
     if may:
@@ -85,7 +65,7 @@ def test_who_may_download_in_each_state(
 def test_the_file_is_served_as_an_attachment_that_is_never_rendered(
     published: Publication,
 ) -> None:
-    response = _client(None).get(_url(published))
+    response = client_for(None).get(_url(published))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="rapport.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -96,7 +76,7 @@ def test_the_file_is_served_as_an_attachment_that_is_never_rendered(
 
 def test_a_podcast_episode_downloads_as_audio(coordinator: Any) -> None:
     episode = make_publication(coordinator, kind="podcast", upload=mp3(), publish=True)
-    response = _client(None).get(_url(episode))
+    response = client_for(None).get(_url(episode))
     assert response["Content-Type"] == "audio/mpeg"
     assert _body(response) == MP3_BYTES
 
@@ -105,7 +85,7 @@ def test_each_download_by_others_adds_one_to_todays_count(
     published: Publication, company_member: Any, other_coordinator: Any
 ) -> None:
     for person in (None, None, company_member, other_coordinator):
-        _body(_client(person).get(_url(published)))
+        _body(client_for(person).get(_url(published)))
     row = DownloadCount.objects.get(publication=published)
     assert row.day == timezone.localdate()
     assert row.count == 4
@@ -116,7 +96,7 @@ def test_the_same_person_downloading_again_the_same_day_is_counted_once(
 ) -> None:
     other = make_publication(coordinator, publish=True)
     for person in (None, company_member):
-        client = _client(person)
+        client = client_for(person)
         for _ in range(3):
             response = client.get(_url(published))
             assert response.status_code == 200
@@ -129,7 +109,7 @@ def test_the_same_person_downloading_again_the_same_day_is_counted_once(
 def test_a_download_the_next_day_is_counted_again(
     published: Publication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = _client(None)
+    client = client_for(None)
     _body(client.get(_url(published)))
     today = timezone.localdate()
     tomorrow = today + dt.timedelta(days=1)
@@ -153,7 +133,7 @@ def test_a_download_the_next_day_is_counted_again(
     ids=["sec-purpose", "sec-purpose-prerender", "purpose", "purpose-capitalised"],
 )
 def test_link_prefetches_are_not_counted(published: Publication, headers: dict[str, str]) -> None:
-    client = _client(None)
+    client = client_for(None)
     response = client.get(_url(published), headers=headers)
     assert response.status_code == 200
     _body(response)
@@ -167,55 +147,53 @@ def test_organisers_downloads_are_not_counted(
     published: Publication, coordinator: Any, portal_admin: Any
 ) -> None:
     for person in (coordinator, portal_admin):
-        _body(_client(person).get(_url(published)))
+        _body(client_for(person).get(_url(published)))
     assert not DownloadCount.objects.exists()
 
 
 def test_a_head_request_is_not_counted(published: Publication) -> None:
-    response = _client(None).head(_url(published))
+    response = client_for(None).head(_url(published))
     assert response.status_code == 200
     assert not DownloadCount.objects.exists()
 
 
 def test_posting_is_not_allowed(published: Publication) -> None:
-    assert _client(None).post(_url(published)).status_code == 405
+    assert client_for(None).post(_url(published)).status_code == 405
 
 
 def test_a_publication_without_a_file_is_404(coordinator: Any) -> None:
     linked = make_publication(coordinator, upload=None, link="https://example.se", publish=True)
-    assert _client(None).get(_url(linked)).status_code == 404
-    assert _client(coordinator).get(_url(linked)).status_code == 404
+    assert client_for(None).get(_url(linked)).status_code == 404
+    assert client_for(coordinator).get(_url(linked)).status_code == 404
     assert not DownloadCount.objects.exists()
 
 
 def test_a_file_missing_from_storage_is_404_and_not_counted(published: Publication) -> None:
     default_storage.delete(PublicationFile.objects.get(publication=published).file.name)
-    assert _client(None).get(_url(published)).status_code == 404
+    assert client_for(None).get(_url(published)).status_code == 404
     assert not DownloadCount.objects.exists()
 
 
 def test_a_missing_publication_is_404() -> None:
-    assert (
-        _client(None).get(reverse("dissemination:publication_download", args=[99999])).status_code
-        == 404
-    )
+    missing = reverse("dissemination:publication_download", args=[99999])
+    assert client_for(None).get(missing).status_code == 404
 
 
 def test_a_national_draft_is_for_admins_only(portal_admin: Any, coordinator: Any) -> None:
     national = make_publication(portal_admin, region=None)
-    assert _client(coordinator).get(_url(national)).status_code == 404
-    assert _client(portal_admin).get(_url(national)).status_code == 200
+    assert client_for(coordinator).get(_url(national)).status_code == 404
+    assert client_for(portal_admin).get(_url(national)).status_code == 200
 
 
 def test_after_withdrawing_the_file_is_no_longer_public(
     coordinator: Any, published: Publication
 ) -> None:
-    assert _client(None).get(_url(published)).status_code == 200
+    assert client_for(None).get(_url(published)).status_code == 200
     services.publication_move(
         actor=coordinator, publication=published, move="withdraw", reason="Fel siffror."
     )
-    assert _client(None).get(_url(published)).status_code == 404
-    assert _client(coordinator).get(_url(published)).status_code == 200
+    assert client_for(None).get(_url(published)).status_code == 404
+    assert client_for(coordinator).get(_url(published)).status_code == 200
 
 
 def test_download_record_starts_and_adds_to_the_days_counter() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from dissemination.models import Publication, PublicationKind
@@ -15,6 +16,7 @@ from dissemination.services import publications as services
 from obstacles.models import Obstacle
 from regions.models import Region
 from tests.factories_obstacles import ObstacleFactory
+from tests.utils import sign_in
 
 __all__ = [
     "MP3_BYTES",
@@ -25,6 +27,7 @@ __all__ = [
     "mp3",
     "obstacle",
     "pdf",
+    "people",
     "png",
     "published",
     "withdrawn",
@@ -36,6 +39,11 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP3_BYTES = (
     b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + (b"\xff\xfb\x90\x00" + b"\x00" * 413) * 2
 )
+
+
+# The roles of the permission matrices (`people[role]`; None: anonymous).
+ROLES = ["anonymous", "company_member", "sponsor", "other_coordinator", "coordinator", "admin"]
+ORGANISERS = {"coordinator", "admin"}
 
 
 def pdf(name: str = "rapport.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
@@ -64,6 +72,31 @@ def make_publication(actor: Any, **overrides: Any) -> Publication:
     }
     values.update(overrides)
     return services.publication_create(actor=actor, **values)
+
+
+def client_for(person: Any) -> Client:
+    """A new client, signed in as `person` (None: anonymous)."""
+    client = Client()
+    sign_in(client, person)
+    return client
+
+
+@pytest.fixture
+def people(
+    company_member: Any,
+    sponsor: Any,
+    other_coordinator: Any,
+    coordinator: Any,
+    portal_admin: Any,
+) -> dict[str, Any]:
+    return {
+        "anonymous": None,
+        "company_member": company_member,
+        "sponsor": sponsor,
+        "other_coordinator": other_coordinator,
+        "coordinator": coordinator,
+        "admin": portal_admin,
+    }
 
 
 @pytest.fixture

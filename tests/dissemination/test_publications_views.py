@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,38 +26,19 @@ from tests.factories_process import make_partnership
 from tests.utils import count_queries
 
 from .test_publications_scene import *  # noqa: F403  (fixtures)
-from .test_publications_scene import PNG_BYTES, make_publication, mp3, pdf
+from .test_publications_scene import (
+    ORGANISERS,
+    PNG_BYTES,
+    ROLES,
+    client_for,
+    make_publication,
+    mp3,
+    pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
 S = PublicationStatus
-ROLES = ["anonymous", "company_member", "sponsor", "other_coordinator", "coordinator", "admin"]
-ORGANISERS = {"coordinator", "admin"}
-
-
-@pytest.fixture
-def people(
-    company_member: Any,
-    sponsor: Any,
-    other_coordinator: Any,
-    coordinator: Any,
-    portal_admin: Any,
-) -> dict[str, Any]:
-    return {
-        "anonymous": None,
-        "company_member": company_member,
-        "sponsor": sponsor,
-        "other_coordinator": other_coordinator,
-        "coordinator": coordinator,
-        "admin": portal_admin,
-    }
-
-
-def _client(person: Any) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
 
 
 def _in_state(coordinator: Any, status: str) -> Publication:
@@ -123,7 +103,7 @@ def _assert(response: Any, expected: Any, ok: set[int]) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_new_form_is_for_organisers(people: dict[str, Any], role: str) -> None:
     """Any region's coordinator opens it, but may post only for their own region."""
-    client = _client(people[role])
+    client = client_for(people[role])
     url = reverse("dissemination:publication_create")
     expected = "ok" if role == "other_coordinator" else _expect(role)
     _assert(client.get(url), expected, {200})
@@ -138,7 +118,7 @@ def test_editing_is_for_the_publications_organisers(
     people: dict[str, Any], coordinator: Any, role: str, status: str
 ) -> None:
     publication = _in_state(coordinator, status)
-    client = _client(people[role])
+    client = client_for(people[role])
     url = reverse("dissemination:publication_edit", args=[publication.pk])
     _assert(client.get(url), _expect(role), {200})
     _assert(client.post(url, form_data(publication, title="Ändrad")), _expect(role), {302})
@@ -162,7 +142,7 @@ def test_moves_are_for_the_publications_organisers(
     people: dict[str, Any], coordinator: Any, role: str, status: str, move: str, outcome: str
 ) -> None:
     publication = _in_state(coordinator, status)
-    client = _client(people[role])
+    client = client_for(people[role])
     url = reverse("dissemination:publication_move", args=[publication.pk, move])
     expected = _expect(role)
 
@@ -186,18 +166,18 @@ def test_moves_are_for_the_publications_organisers(
 
 def test_admins_organise_national_publications(portal_admin: Any, coordinator: Any) -> None:
     national = make_publication(portal_admin, region=None)
-    client = _client(coordinator)
+    client = client_for(coordinator)
     assert (
         client.get(reverse("dissemination:publication_edit", args=[national.pk])).status_code == 404
     )
-    admin = _client(portal_admin)
+    admin = client_for(portal_admin)
     response = admin.get(reverse("dissemination:publication_edit", args=[national.pk]))
     assert response.status_code == 200
     assert "National (no region)" in response.content.decode()
 
 
 def test_an_admin_creates_a_national_publication(portal_admin: Any) -> None:
-    response = _client(portal_admin).post(
+    response = client_for(portal_admin).post(
         reverse("dissemination:publication_create"), form_data(region="")
     )
     assert response.status_code == 302
@@ -205,7 +185,7 @@ def test_an_admin_creates_a_national_publication(portal_admin: Any) -> None:
 
 
 def test_a_coordinator_cannot_post_a_national_publication(coordinator: Any) -> None:
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_create"), form_data(region="")
     )
     assert response.status_code == 400
@@ -222,12 +202,12 @@ def test_a_coordinator_cannot_post_a_national_publication(coordinator: Any) -> N
     ids=["edit", "move"],
 )
 def test_missing_publications_are_404(coordinator: Any, url: Any) -> None:
-    assert _client(coordinator).get(url(987654)).status_code == 404
+    assert client_for(coordinator).get(url(987654)).status_code == 404
 
 
 def test_an_unknown_move_is_404(coordinator: Any, draft: Publication) -> None:
     url = reverse("dissemination:publication_move", args=[draft.pk, "delete"])
-    client = _client(coordinator)
+    client = client_for(coordinator)
     assert client.get(url).status_code == 404
     assert client.post(url, {"version": draft.version}).status_code == 404
 
@@ -239,7 +219,7 @@ def test_the_new_form_offers_the_organisers_region_and_their_partnerships(
     coordinator: Any, partnership: Any
 ) -> None:
     elsewhere = make_partnership("ostergotland")
-    response = _client(coordinator).get(reverse("dissemination:publication_create"))
+    response = client_for(coordinator).get(reverse("dissemination:publication_create"))
     html = response.content.decode()
     assert 'enctype="multipart/form-data"' in html
     assert 'name="client_token"' in html
@@ -253,7 +233,7 @@ def test_the_new_form_offers_the_organisers_region_and_their_partnerships(
 
 def test_creating_with_a_file_saves_a_draft(coordinator: Any, region: Region) -> None:
     data = form_data(link="", file=mp3(), kind="podcast")
-    response = _client(coordinator).post(reverse("dissemination:publication_create"), data)
+    response = client_for(coordinator).post(reverse("dissemination:publication_create"), data)
     publication = Publication.objects.get()
     assert response.status_code == 302
     assert response["Location"] == publication.get_absolute_url()
@@ -264,13 +244,13 @@ def test_creating_with_a_file_saves_a_draft(coordinator: Any, region: Region) ->
 
 def test_save_and_publish_publishes(coordinator: Any) -> None:
     data = form_data(publish="1")
-    _client(coordinator).post(reverse("dissemination:publication_create"), data)
+    client_for(coordinator).post(reverse("dissemination:publication_create"), data)
     assert Publication.objects.get().status == S.PUBLISHED
 
 
 def test_bad_input_keeps_what_was_typed_and_asks_for_the_file_again(coordinator: Any) -> None:
     data = form_data(title="", link="ftp://example.se/x", file=pdf("min-rapport.pdf"))
-    response = _client(coordinator).post(reverse("dissemination:publication_create"), data)
+    response = client_for(coordinator).post(reverse("dissemination:publication_create"), data)
     html = response.content.decode()
     assert response.status_code == 400
     assert "Give the publication a title." in html
@@ -284,7 +264,7 @@ def test_bad_input_keeps_what_was_typed_and_asks_for_the_file_again(coordinator:
 
 
 def test_neither_link_nor_file_is_explained_beside_the_link(coordinator: Any) -> None:
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_create"), form_data(link="")
     )
     assert response.status_code == 400
@@ -296,7 +276,7 @@ def test_neither_link_nor_file_is_explained_beside_the_link(coordinator: Any) ->
 
 def test_a_file_refused_by_its_content_is_explained_beside_the_file(coordinator: Any) -> None:
     data = form_data(file=pdf(content=PNG_BYTES))
-    response = _client(coordinator).post(reverse("dissemination:publication_create"), data)
+    response = client_for(coordinator).post(reverse("dissemination:publication_create"), data)
     html = response.content.decode()
     assert response.status_code == 400
     assert "is named as .pdf but its content is PNG" in html
@@ -318,7 +298,7 @@ def test_a_file_refused_by_its_content_is_explained_beside_the_file(coordinator:
 def test_each_bad_value_is_explained(
     coordinator: Any, field: str, value: str, message: str
 ) -> None:
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_create"), form_data(**{field: value})
     )
     assert response.status_code == 400
@@ -328,7 +308,7 @@ def test_each_bad_value_is_explained(
 
 def test_another_regions_partnership_cannot_be_posted(coordinator: Any) -> None:
     elsewhere = make_partnership("ostergotland")
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_create"), form_data(partnerships=[elsewhere.pk])
     )
     assert response.status_code == 400
@@ -338,7 +318,7 @@ def test_another_regions_partnership_cannot_be_posted(coordinator: Any) -> None:
 def test_an_admin_cannot_link_a_partnership_of_another_region(
     portal_admin: Any, partnership: Any, other_region: Region
 ) -> None:
-    response = _client(portal_admin).post(
+    response = client_for(portal_admin).post(
         reverse("dissemination:publication_create"),
         form_data(region=other_region.pk, partnerships=[partnership.pk]),
     )
@@ -349,7 +329,7 @@ def test_an_admin_cannot_link_a_partnership_of_another_region(
 def test_posting_the_same_new_form_twice_makes_one_publication(coordinator: Any) -> None:
     """The form carries a random token; the service keeps it in the create's audit row and
     answers a second POST of the same token with the first publication."""
-    client = _client(coordinator)
+    client = client_for(coordinator)
     data = form_data()
     first = client.post(reverse("dissemination:publication_create"), data)
     second = client.post(reverse("dissemination:publication_create"), data)
@@ -371,7 +351,7 @@ def test_the_edit_form_shows_what_is_stored(
         obstacles=[obstacle],
     )
     html = (
-        _client(coordinator)
+        client_for(coordinator)
         .get(reverse("dissemination:publication_edit", args=[publication.pk]))
         .content.decode()
     )
@@ -386,7 +366,7 @@ def test_the_edit_form_shows_what_is_stored(
 
 
 def test_an_edit_is_saved(coordinator: Any, draft: Publication) -> None:
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_edit", args=[draft.pk]),
         form_data(draft, title="Ny titel", file=mp3()),
     )
@@ -400,7 +380,7 @@ def test_removing_the_file_in_the_form(
     coordinator: Any, draft: Publication, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(coordinator).post(
+        response = client_for(coordinator).post(
             reverse("dissemination:publication_edit", args=[draft.pk]),
             form_data(draft, link="https://example.se/rapport", remove_file="on"),
         )
@@ -411,7 +391,7 @@ def test_removing_the_file_in_the_form(
 def test_removing_the_only_file_without_a_link_is_explained(
     coordinator: Any, draft: Publication
 ) -> None:
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_edit", args=[draft.pk]),
         form_data(draft, remove_file="on"),
     )
@@ -427,7 +407,7 @@ def test_a_concurrent_edit_is_a_409_that_keeps_what_was_typed(
     services.publication_update(
         actor=portal_admin, publication=draft, expected_version=draft.version, title="Adminens"
     )
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_edit", args=[draft.pk]), seen
     )
     html = response.content.decode()
@@ -444,7 +424,7 @@ def test_a_concurrent_edit_is_a_409_that_keeps_what_was_typed(
 
 
 def test_a_double_click_on_save_is_just_saved(coordinator: Any, draft: Publication) -> None:
-    client = _client(coordinator)
+    client = client_for(coordinator)
     data = form_data(draft, title="Ny titel")
     url = reverse("dissemination:publication_edit", args=[draft.pk])
     assert client.post(url, data).status_code == 302
@@ -460,7 +440,7 @@ def test_an_edit_after_a_withdrawal_says_so(
     services.publication_move(
         actor=portal_admin, publication=published, move="withdraw", reason="Fel."
     )
-    response = _client(coordinator).post(
+    response = client_for(coordinator).post(
         reverse("dissemination:publication_edit", args=[published.pk]), data
     )
     assert response.status_code == 409
@@ -472,7 +452,7 @@ def test_an_edit_after_a_withdrawal_says_so(
 
 def test_withdrawing_asks_why(coordinator: Any, published: Publication) -> None:
     url = reverse("dissemination:publication_move", args=[published.pk, "withdraw"])
-    client = _client(coordinator)
+    client = client_for(coordinator)
     page = client.get(url).content.decode()
     assert 'name="reason"' in page
     assert "Why is it withdrawn?" in page
@@ -492,7 +472,7 @@ def test_withdrawing_asks_why(coordinator: Any, published: Publication) -> None:
 
 def test_publishing_asks_no_reason(coordinator: Any, draft: Publication) -> None:
     url = reverse("dissemination:publication_move", args=[draft.pk, "publish"])
-    page = _client(coordinator).get(url).content.decode()
+    page = client_for(coordinator).get(url).content.decode()
     assert 'name="reason"' not in page
     assert "Anyone may then download its file" in page
 
@@ -506,7 +486,7 @@ def test_a_move_on_a_stale_page_is_a_409_on_the_stored_version(
     )
     services.publication_move(actor=portal_admin, publication=published, move="publish")
     url = reverse("dissemination:publication_move", args=[published.pk, "withdraw"])
-    response = _client(coordinator).post(url, {"version": seen, "reason": "Mitt skäl."})
+    response = client_for(coordinator).post(url, {"version": seen, "reason": "Mitt skäl."})
     html = response.content.decode()
     assert response.status_code == 409
     assert "Someone changed the publication while you were deciding" in html
@@ -516,7 +496,7 @@ def test_a_move_on_a_stale_page_is_a_409_on_the_stored_version(
 
 def test_a_double_click_on_publish_is_told_it_is_done(coordinator: Any, draft: Publication) -> None:
     url = reverse("dissemination:publication_move", args=[draft.pk, "publish"])
-    client = _client(coordinator)
+    client = client_for(coordinator)
     assert client.post(url, {"version": draft.version}).status_code == 302
     again = client.post(url, {"version": draft.version}, follow=False)
     assert again.status_code == 302
@@ -586,7 +566,7 @@ def _linked(coordinator: Any, n: int) -> Publication:
 
 
 def test_the_edit_page_costs_the_same_however_many_links(coordinator: Any) -> None:
-    client = _client(coordinator)
+    client = client_for(coordinator)
     few = _linked(coordinator, 1)
     many = _linked(coordinator, 4)
     assert count_queries(

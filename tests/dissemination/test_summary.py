@@ -12,7 +12,7 @@ from partnerships.models import PartnershipDocument, PartnershipMessage
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_dissemination import EventFactory, LessonFactory, PublicationFactory
 from tests.factories_process import make_partnership
-from tests.utils import count_queries
+from tests.utils import count_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ def viewers(
 
 def status_for(client: Any, partnership: Any, who: Any) -> int:
     client.logout()
-    if who is not None:
-        client.force_login(who)
+    sign_in(client, who)
     return int(client.get(url(partnership)).status_code)
 
 
@@ -197,8 +196,7 @@ def test_people_who_may_open_the_partnership_get_a_link_to_it(
         "coordinator": coordinator,
         "portal_admin": portal_admin,
     }[who]
-    if person is not None:
-        client.force_login(person)
+    sign_in(client, person)
 
     body = client.get(url(partnership)).content.decode()
 

@@ -63,67 +63,41 @@ def test_which_stockholm_times_are_skipped_or_repeated(naive: Any, problem: Any)
 
 # --- Stored instants and shown times -------------------------------------------------------------
 
+
+def _case(
+    case_id: str, day: str, hours: tuple[int, int], offsets: tuple[int, int], shown: str
+) -> Any:
+    """A row of CASES: the local start and end (`hours` of `day`), the UTC instants stored
+    (each local time less its UTC `offsets`: 2 in summer time, 1 in winter time), and the
+    English text pages show."""
+    local_times = [dt.datetime.fromisoformat(day).replace(hour=hour) for hour in hours]
+    pairs = zip(local_times, offsets, strict=True)
+    utc = [(t - dt.timedelta(hours=offset)).replace(tzinfo=UTC) for t, offset in pairs]
+    return pytest.param(*local_times, *utc, shown, id=case_id)
+
+
 CASES = [
-    # local start, local end, UTC start, UTC end, shown (English)
-    pytest.param(
-        (2026, 10, 24, 10),
-        (2026, 10, 24, 12),
-        dt.datetime(2026, 10, 24, 8, tzinfo=UTC),
-        dt.datetime(2026, 10, 24, 10, tzinfo=UTC),
-        "Sat 24 Oct 2026, 10:00–12:00",
-        id="october-summer-time",
+    _case("october-summer-time", "2026-10-24", (10, 12), (2, 2), "Sat 24 Oct 2026, 10:00–12:00"),
+    _case("october-winter-time", "2026-10-25", (10, 12), (1, 1), "Sun 25 Oct 2026, 10:00–12:00"),
+    # 01:00 is still summer time, 04:00 already winter time: four hours, not three
+    _case(
+        "october-across-the-change", "2026-10-25", (1, 4), (2, 1), "Sun 25 Oct 2026, 01:00–04:00"
     ),
-    pytest.param(
-        (2026, 10, 25, 10),
-        (2026, 10, 25, 12),
-        dt.datetime(2026, 10, 25, 9, tzinfo=UTC),
-        dt.datetime(2026, 10, 25, 11, tzinfo=UTC),
-        "Sun 25 Oct 2026, 10:00–12:00",
-        id="october-winter-time",
-    ),
-    pytest.param(
-        (2026, 10, 25, 1),
-        (2026, 10, 25, 4),
-        dt.datetime(2026, 10, 24, 23, tzinfo=UTC),
-        dt.datetime(2026, 10, 25, 3, tzinfo=UTC),  # four hours, not three
-        "Sun 25 Oct 2026, 01:00–04:00",
-        id="october-across-the-change",
-    ),
-    pytest.param(
-        (2026, 3, 28, 10),
-        (2026, 3, 28, 12),
-        dt.datetime(2026, 3, 28, 9, tzinfo=UTC),
-        dt.datetime(2026, 3, 28, 11, tzinfo=UTC),
-        "Sat 28 Mar 2026, 10:00–12:00",
-        id="march-winter-time",
-    ),
-    pytest.param(
-        (2026, 3, 29, 10),
-        (2026, 3, 29, 12),
-        dt.datetime(2026, 3, 29, 8, tzinfo=UTC),
-        dt.datetime(2026, 3, 29, 10, tzinfo=UTC),
-        "Sun 29 Mar 2026, 10:00–12:00",
-        id="march-summer-time",
-    ),
-    pytest.param(
-        (2026, 3, 29, 1),
-        (2026, 3, 29, 4),
-        dt.datetime(2026, 3, 29, 0, tzinfo=UTC),
-        dt.datetime(2026, 3, 29, 2, tzinfo=UTC),  # two hours, not three
-        "Sun 29 Mar 2026, 01:00–04:00",
-        id="march-across-the-change",
-    ),
+    _case("march-winter-time", "2026-03-28", (10, 12), (1, 1), "Sat 28 Mar 2026, 10:00–12:00"),
+    _case("march-summer-time", "2026-03-29", (10, 12), (2, 2), "Sun 29 Mar 2026, 10:00–12:00"),
+    # 01:00 is still winter time, 04:00 already summer time: two hours, not three
+    _case("march-across-the-change", "2026-03-29", (1, 4), (1, 2), "Sun 29 Mar 2026, 01:00–04:00"),
 ]
 
 
-def _typed(parts: tuple[int, ...]) -> str:
-    return dt.datetime(*parts).strftime("%Y-%m-%dT%H:%M")
+def _typed(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 @pytest.mark.parametrize(("start", "end", "utc_start", "utc_end", "shown"), CASES)
 def test_the_edit_form_stores_the_right_instants_and_pages_show_the_typed_times(
-    start: tuple[int, ...],
-    end: tuple[int, ...],
+    start: dt.datetime,
+    end: dt.datetime,
     utc_start: Any,
     utc_end: Any,
     shown: str,
@@ -156,20 +130,11 @@ def test_the_edit_form_stores_the_right_instants_and_pages_show_the_typed_times(
     assert f'value="{_typed(end)}"' in edit
 
 
-def test_swedish_readers_see_the_same_local_times(swedish: None) -> None:
+def test_swedish_readers_see_the_same_local_times() -> None:
+    across = [case.values for case in CASES if case.id.endswith("across-the-change")]
     with translation.override("sv"):
-        assert (
-            when_text(
-                dt.datetime(2026, 10, 24, 23, tzinfo=UTC), dt.datetime(2026, 10, 25, 3, tzinfo=UTC)
-            )
-            == "sön 25 okt 2026, 01:00–04:00"
-        )
-        assert (
-            when_text(
-                dt.datetime(2026, 3, 29, 0, tzinfo=UTC), dt.datetime(2026, 3, 29, 2, tzinfo=UTC)
-            )
-            == "sön 29 mar 2026, 01:00–04:00"
-        )
+        shown = [when_text(utc_start, utc_end) for _, _, utc_start, utc_end, _ in across]
+    assert shown == ["sön 25 okt 2026, 01:00–04:00", "sön 29 mar 2026, 01:00–04:00"]
 
 
 def test_the_service_keeps_the_instants_it_is_given(
@@ -231,16 +196,23 @@ def test_the_edit_form_refuses_a_skipped_or_repeated_time(
     assert (stored.version, stored.starts_at) == (event.version, event.starts_at)
 
 
+def _create_on_the_next_change(client: Any, user: Any, month: int, start: str, end: str) -> Any:
+    """`user` posts the new-event form for `start` to `end` (local "HH:MM") on the day of the
+    next clock change in `month`; the day and the response."""
+    day = _next_change(month)
+    client.force_login(user)
+    response = client.post(
+        reverse("dissemination:event_create"),
+        form_data(starts_at=f"{day:%Y-%m-%d}T{start}", ends_at=f"{day:%Y-%m-%d}T{end}"),
+    )
+    return day, response
+
+
 @pytest.mark.parametrize("month", [3, 10])
 def test_the_new_event_form_refuses_the_skipped_or_repeated_hour_of_the_next_change(
     month: int, coordinator: Any, client: Any
 ) -> None:
-    day = _next_change(month)
-    client.force_login(coordinator)
-    response = client.post(
-        reverse("dissemination:event_create"),
-        form_data(starts_at=f"{day:%Y-%m-%d}T02:30", ends_at=f"{day:%Y-%m-%d}T05:00"),
-    )
+    _, response = _create_on_the_next_change(client, coordinator, month, "02:30", "05:00")
     assert response.status_code == 200
     error = response.context["form"].errors["starts_at"][0]
     assert "02:30" in error
@@ -252,12 +224,7 @@ def test_the_new_event_form_refuses_the_skipped_or_repeated_hour_of_the_next_cha
 def test_the_new_event_form_stores_the_next_change_day_right(
     month: int, coordinator: Any, client: Any
 ) -> None:
-    day = _next_change(month)
-    client.force_login(coordinator)
-    client.post(
-        reverse("dissemination:event_create"),
-        form_data(starts_at=f"{day:%Y-%m-%d}T01:00", ends_at=f"{day:%Y-%m-%d}T04:00"),
-    )
+    day, _ = _create_on_the_next_change(client, coordinator, month, "01:00", "04:00")
     event = Event.objects.get()
     midnight_utc = dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
     if month == 3:  # 01:00 is winter time (UTC+1), 04:00 summer time (UTC+2)
@@ -269,7 +236,7 @@ def test_the_new_event_form_stores_the_next_change_day_right(
 
 
 def test_the_swedish_form_error_names_the_time_and_the_day(
-    swedish: None, make_event: Callable[..., Event]
+    make_event: Callable[..., Event],
 ) -> None:
     event = make_event()
     with translation.override("sv"):

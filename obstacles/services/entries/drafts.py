@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from portal.accounts.selectors import user_memberships
 from portal.core.audit import audit_record
 from portal.core.concurrency import ConcurrentEditError, versioned_update
+from portal.core.idempotency import created_before, form_token
 
 from ...models import Obstacle
 from ...permissions.entries import can_edit_obstacle, claimed_by_other, is_obstacle_reviewer
 from ...workflow import AWAITING_REVIEW, ObstacleStatus
-from .._reviewed import created_before
 from ._common import _lock, _signed_in, taken_message
 from .data import clean_entry_data
 
@@ -27,7 +27,7 @@ def obstacle_create(*, author: Any, data: dict[str, Any]) -> Obstacle:
     """
     if not _signed_in(author):
         raise PermissionDenied
-    token = str(data.get("client_token") or "").strip()[:100]
+    token = form_token(data.get("client_token"), limit=100)
     existing = created_before(Obstacle, actor=author, action="obstacle.create", client_token=token)
     if existing is not None:
         return existing
