@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.core.uploads import safe_filename
 from regions.models import Region
@@ -94,7 +94,7 @@ def _feed_response(
 
 
 @login_not_required
-@require_GET
+@require_safe
 def feed_all(request: HttpRequest) -> HttpResponseBase:
     """Every public event of the programme, upcoming and from the last twelve months."""
     return _feed_response(
@@ -113,7 +113,7 @@ def feed_all(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def feed_region(request: HttpRequest, slug: str) -> HttpResponseBase:
     """One region's public events (404 for a region that does not exist)."""
     region = get_object_or_404(Region, slug=slug)
@@ -135,7 +135,7 @@ def feed_region(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One public event, to add to a calendar (404 for drafts and missing events)."""
     event = calendar_event(pk)

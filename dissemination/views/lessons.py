@@ -190,9 +190,10 @@ def lesson_create(request: HttpRequest, partnership_pk: int) -> HttpResponse:
             client_token=form.token(),
             **form.changes(),
         ),
-        saved=lambda _lesson: (
+        # The saved row decides, not the button: a double submit returns the first lesson.
+        saved=lambda lesson: (
             DONE[LessonMove.SUBMIT]
-            if submit
+            if lesson.status == LessonStatus.SUBMITTED
             else _("The lesson was saved as a draft. Send it for review when it is ready.")
         ),
     )

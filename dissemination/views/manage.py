@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.editing import done_already, form_on_stored_version, save_edit, save_new
@@ -53,12 +53,13 @@ def _organiser_or_404(request: HttpRequest) -> None:
 # --- The dashboard -------------------------------------------------------------------------------
 
 
-@require_GET
 def manage(request: HttpRequest) -> HttpResponse:
     """The organiser's events (coming and drafts first, with seats and waiting list), their
     publications, and the lessons learned waiting for their review. `?region=<slug>` (or
     `?region=national` for portal admins) narrows the lists."""
     _organiser_or_404(request)
+    if request.method not in ("GET", "HEAD"):  # after the check: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET"])
     user = request.user
     regions = list(selectors.manage_regions(user))
     chosen = request.GET.get("region", "")

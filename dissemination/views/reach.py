@@ -24,7 +24,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
 
@@ -194,12 +193,13 @@ def _chart(rows: list[QuarterReach], *, scope: ReachScope, period: str) -> str:
     )
 
 
-@require_GET
 def reach_overview(request: HttpRequest) -> HttpResponse:
     """Reach per quarter for a region, national or programme-wide: a chart, the table behind it
     and the events and publications that reached the most people (`selectors.TOP_ITEMS`; the
     CSV has all of them)."""
     scope, form, year, quarters = _scope_and_period(request)
+    if request.method not in ("GET", "HEAD"):  # after the check: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET"])
     rows = selectors.reach_by_quarter(
         region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
     )
@@ -233,10 +233,11 @@ def reach_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "dissemination/reach_overview.html", context)
 
 
-@require_GET
-def reach_csv(request: HttpRequest) -> StreamingHttpResponse:
+def reach_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The overview's figures (and each event's and publication's) as CSV for Swedish Excel."""
     scope, _form, year, quarters = _scope_and_period(request)
+    if request.method not in ("GET", "HEAD"):  # after the check: 404 for outsiders, any method
+        return HttpResponseNotAllowed(["GET"])
     return reach_csv_response(
         scope=scope,
         quarters=quarters,
