@@ -1,6 +1,7 @@
-# Wired into portal/urls.py now; the views arrive with the issue that builds this app.
-from django.urls import URLPattern
+"""/reports/: asking for a PDF, following its progress and downloading it (see views.py)."""
+
+from .views import urlpatterns
 
 app_name = "reports"
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]

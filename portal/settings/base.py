@@ -134,7 +134,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "obstacles.tasks.send_review_digest",
         "schedule": crontab(hour=7, minute=0),  # every morning, Europe/Stockholm
     },
+    "reports-cleanup": {
+        "task": "reports.tasks.remove_expired_reports",
+        "schedule": crontab(minute=20),  # hourly: expired PDFs, and requests no worker finished
+    },
 }
+# PDF reports render on their own queue, so a long compilation never holds up mail.
+CELERY_TASK_ROUTES = {"reports.tasks.render_report": {"queue": "reports"}}
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -214,6 +220,21 @@ OBSTACLE_EXPORTS_PER_MINUTE = env.int("OBSTACLE_EXPORTS_PER_MINUTE", default=10)
 
 # Dissemination: the largest file a publication may carry (reports, recordings, podcast MP3s).
 DISSEMINATION_UPLOAD_MAX_MB = env.int("DISSEMINATION_UPLOAD_MAX_MB", default=50)
+
+# PDF reports (reports/README.md).
+# Rendered files (and the requests that led to them) not asked for in this many days are removed.
+REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
+# A report that took longer than this to make is also sent by mail (the link).
+REPORTS_MAIL_AFTER_SECONDS = env.int("REPORTS_MAIL_AFTER_SECONDS", default=10)
+# A rendering task is interrupted (soft) and then killed (hard) after these many seconds.
+REPORTS_SOFT_TIME_LIMIT = env.int("REPORTS_SOFT_TIME_LIMIT", default=240)
+REPORTS_TIME_LIMIT = env.int("REPORTS_TIME_LIMIT", default=300)
+# Transient failures are retried with backoff; after this many attempts the request fails.
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
+# The most obstacles one compilation may hold (narrow the filter beyond it).
+REPORTS_OBSTACLES_MAX = env.int("REPORTS_OBSTACLES_MAX", default=5000)
+# How many reports one person (or client address) may ask for per minute.
+REPORTS_REQUESTS_PER_MINUTE = env.int("REPORTS_REQUESTS_PER_MINUTE", default=20)
 
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
