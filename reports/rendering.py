@@ -106,7 +106,7 @@ def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Rende
         pdf_variant="pdf/ua-1", pdf_tags=True
     )
     content = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    assert content is not None  # noqa: S101 - write_pdf without a target returns the bytes
+    assert content is not None
     return RenderedPdf(content=content, pages=len(document.pages), refused=tuple(fetcher.refused))
 
 

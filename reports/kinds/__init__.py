@@ -20,7 +20,7 @@ REGISTRY: dict[str, ReportKindBase] = {
         RegionActivityReport(),
     )
 }
-assert set(REGISTRY) == set(ReportKind.values)  # noqa: S101 - every kind has its module
+assert set(REGISTRY) == set(ReportKind.values)
 
 
 def get_kind(kind: str) -> ReportKindBase:

@@ -28,6 +28,17 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"Report contexts hold plain data only, not {type(value).__name__}")
 
 
+def _param(value: Any) -> Any:
+    """A cleaned form value as JSON: dates as ISO text, no value as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
 def digest(value: Any) -> str:
     """A stable SHA-256 of plain data (dict keys sorted)."""
     encoded = json.dumps(value, sort_keys=True, default=_plain, ensure_ascii=False)
@@ -45,7 +56,7 @@ class ReportKindBase:
 
     def params_from_form(self, cleaned_data: dict[str, Any]) -> dict[str, Any]:
         """The request's parameters as canonical, JSON-safe data (no defaults left implicit)."""
-        return {key: value for key, value in sorted(cleaned_data.items())}
+        return {key: _param(value) for key, value in sorted(cleaned_data.items())}
 
     def initial_params(self, **kwargs: Any) -> dict[str, Any]:
         """The parameters the subject's page offers (e.g. {"partnership": 12})."""
