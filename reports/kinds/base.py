@@ -82,6 +82,10 @@ class ReportKindBase:
         """The report's title (cover, PDF metadata, file name). Runs with `language` active."""
         raise NotImplementedError
 
+    def subtitle(self, params: dict[str, Any], language: str) -> str:
+        """A line under the title on the cover (the region, the period, the filter...)."""
+        return ""
+
     def subject_url(self, params: dict[str, Any]) -> str:
         """The page the report belongs to (links back from the request's page)."""
         raise NotImplementedError
