@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import translation
 
 from ..models import ReportKind
 
@@ -76,7 +77,8 @@ class ReportKindBase:
     def fingerprint(self, params: dict[str, Any], language: str) -> str:
         """Changes whenever anything the report shows changes. The default hashes the context
         itself (exact, and cheap for small reports); large kinds override it with aggregates."""
-        return digest(self.build_context(params, language))
+        with translation.override(language):
+            return digest(self.build_context(params, language))
 
     def title(self, params: dict[str, Any], language: str) -> str:
         """The report's title (cover, PDF metadata, file name). Runs with `language` active."""
