@@ -39,7 +39,7 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo ## Set everything up and serve http://127.0.0.1:8000 (with a worker when REDIS_URL is set)
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker beside the web server"; \
-	  $(BIN)/celery -A portal worker --loglevel=info --concurrency=2 & worker=$$!; \
+	  $(BIN)/celery -A portal worker -Q celery,reports --loglevel=info --concurrency=2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
@@ -66,8 +66,8 @@ migrations-check: $(STAMP) ## Fail if a model change has no migration
 check-deploy: $(STAMP) ## manage.py check --deploy under production settings (needs the production env vars)
 	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py check --deploy --fail-level WARNING
 
-worker: $(STAMP) ## Run a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A portal worker --loglevel=info
+worker: $(STAMP) ## Run a Celery worker for mail and PDF reports (needs REDIS_URL)
+	$(BIN)/celery -A portal worker -Q celery,reports --loglevel=info
 
 beat: $(STAMP) ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A portal beat --loglevel=info

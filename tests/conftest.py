@@ -136,7 +136,7 @@ def celery_app(celery_config):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def celery_worker_parameters() -> dict[str, object]:
-    return {"perform_ping_check": False, "queues": ("celery",)}
+    return {"perform_ping_check": False, "queues": ("celery", "reports")}
 
 
 @pytest.fixture(scope="session")

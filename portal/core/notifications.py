@@ -38,6 +38,7 @@ class MailKind(models.TextChoices):
     OBSTACLE_DIGEST = "obstacle_digest", _("A daily digest of what waits for my review")
     LESSON_REVIEW = "lesson_review", _("A lesson learned waits for my review")
     LESSON_DECISION = "lesson_decision", _("Decisions on lessons learned I wrote")
+    REPORT_READY = "report_ready", _("A report I asked for is ready or failed")
 
 
 def wants_mail(user: Any, kind: "MailKind | str | None") -> bool:

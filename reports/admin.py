@@ -1,0 +1,36 @@
+"""Report requests and rendered files, read-only: only the services and the worker change them."""
+
+from django.contrib import admin
+
+from portal.core.admin import ReadOnlyAdminMixin
+
+from .models import RenderedReport, ReportRequest
+
+
+@admin.register(ReportRequest)
+class ReportRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "language",
+        "state",
+        "requested_by",
+        "attempts",
+        "error_code",
+        "finished_at",
+    ]
+    list_filter = ["state", "kind", "language", "error_code"]
+    search_fields = ["requested_by__email", "subject", "key", "id"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [f.name for f in ReportRequest._meta.fields]
+    date_hierarchy = "created_at"
+
+
+@admin.register(RenderedReport)
+class RenderedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "language", "pages", "size", "render_seconds", "last_used_at"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "key", "sha256"]
+    # The file field is shown as its name only: private files have no public URL.
+    readonly_fields = [f.name for f in RenderedReport._meta.fields]
+    date_hierarchy = "last_used_at"

@@ -1,0 +1,130 @@
+"""Asking for a report, and asking again after a failure."""
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from ..kinds import get_kind
+from ..kinds.base import digest
+from ..models import RenderedReport, ReportRequest
+from ..workflow import ReportState, can_move
+
+# Part of every key: bump it when the print templates change meaningfully, so files made with
+# the old templates are no longer reused (they expire with the retention period).
+FORMAT_VERSION = 1
+
+
+def report_key(*, kind: str, params: dict[str, Any], language: str, fingerprint: str) -> str:
+    """Identical requests for identical data share one key, hence one rendered file."""
+    return digest([FORMAT_VERSION, str(kind), params, str(language), fingerprint])
+
+
+def rendered_file_exists(rendered: RenderedReport) -> bool:
+    """A RenderedReport is reusable only while its file is still in storage."""
+    return bool(rendered.file) and rendered.file.storage.exists(rendered.file.name)
+
+
+def _enqueue(request_id: Any) -> None:
+    from ..tasks import render_report
+
+    render_report.delay(str(request_id))
+
+
+def _lock_requester(*, owner: str, key: str) -> None:
+    """Serialise one requester's identical requests (a double click, two tabs), so two POSTs at
+    once make one row. A transaction-scoped advisory lock: nothing to clean up, and it works for
+    anonymous sessions, which have no row to lock. SQLite serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"report:{owner}:{key}"]
+        )
+
+
+@transaction.atomic
+def report_request(
+    *, user: Any, session_key: str, kind: str, params: dict[str, Any], language: str
+) -> ReportRequest:
+    """Record a request for a report (the view has checked access and the parameters).
+
+    Rules: the same requester asking again for the same data (same key) gets their earlier
+    request back unless it failed, so a double submit creates nothing twice; when a file for
+    this key already exists the request is ready at once and no worker is involved; otherwise
+    the request waits in the queue and the task is enqueued after commit. A signed-in user owns
+    the request; an anonymous visitor's session owns it otherwise (public kinds only).
+    """
+    spec = get_kind(kind)
+    with translation.override(language):
+        fingerprint = spec.fingerprint(params, language)
+    key = report_key(kind=kind, params=params, language=language, fingerprint=fingerprint)
+    signed_in = bool(user is not None and user.is_authenticated)
+    owner = f"user:{user.pk}" if signed_in else f"session:{session_key}"
+    if not signed_in and not session_key:
+        raise ValueError("An anonymous request needs a session.")
+    _lock_requester(owner=owner, key=key)
+
+    mine = (
+        ReportRequest.objects.filter(requested_by=user)
+        if signed_in
+        else ReportRequest.objects.filter(requested_by__isnull=True, session_key=session_key)
+    )
+    existing = mine.filter(key=key).exclude(state=ReportState.FAILED).first()
+    if existing is not None:
+        return existing
+
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "params": params,
+        "language": language,
+        "key": key,
+        "subject": spec.subject_key(params),
+        "requested_by": user if signed_in else None,
+        "session_key": "" if signed_in else session_key,
+    }
+    rendered = RenderedReport.objects.filter(key=key).first()
+    if rendered is not None and rendered_file_exists(rendered):
+        RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=now)
+        return ReportRequest.objects.create(
+            **fields, state=ReportState.READY, report=rendered, finished_at=now
+        )
+    created = ReportRequest.objects.create(**fields, state=ReportState.QUEUED)
+    transaction.on_commit(lambda: _enqueue(created.pk))
+    return created
+
+
+@transaction.atomic
+def report_retry(*, report_request: ReportRequest) -> ReportRequest:
+    """The person asks again after a failure: failed → queued with fresh attempts, and the task
+    is enqueued after commit. Only a failed request may be retried (ValueError otherwise)."""
+    locked = ReportRequest.objects.select_for_update().get(pk=report_request.pk)
+    if not can_move(locked.state, ReportState.QUEUED) or locked.state != ReportState.FAILED:
+        raise ValueError(f"A {locked.state} request cannot be retried.")
+    locked.state = ReportState.QUEUED
+    locked.attempts = 0
+    locked.claim_token = None
+    locked.claimed_at = None
+    locked.finished_at = None
+    locked.error_code = ""
+    locked.error_detail = ""
+    locked.mailed_at = None
+    # The retry counts as a new request for the sweeper and the "mail when slow" rule.
+    locked.created_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "state",
+            "attempts",
+            "claim_token",
+            "claimed_at",
+            "finished_at",
+            "error_code",
+            "error_detail",
+            "mailed_at",
+            "created_at",
+            "updated_at",
+        ]
+    )
+    transaction.on_commit(lambda: _enqueue(locked.pk))
+    return locked
