@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error
+from reports.models import ReportKind
+from reports.selectors import report_panel
 
 from ..forms.agreements import AcceptForm, AgreementForm, RuleCheckForm
 from ..models import Agreement, Partnership
@@ -72,6 +74,12 @@ def _render_page(
     if agreement is not None and agreement.status == AgreementStatus.DRAFT and page.latest:
         may_accept_for = parties_user_may_accept_for(request.user, page.parties)
     accepted_ids = {s.party.pk for s in page.party_states if s.acceptance}
+    # The agreement report prints a version of the text, so it is offered once there is one.
+    panel = (
+        report_panel(request, kind=ReportKind.AGREEMENT, params={"partnership": partnership.pk})
+        if page.latest is not None
+        else None
+    )
     context = {
         "partnership": partnership,
         "detail_url": _detail_url(partnership),
@@ -85,6 +93,7 @@ def _render_page(
         "conflict": conflict,
         "accept_parties": [(party, party.pk in accepted_ids) for party in may_accept_for],
         "accept_error": accept_error,
+        "report_panel": panel,
     }
     return render(request, "partnerships/agreement_detail.html", context, status=status)
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from regions.models import Region
+from reports.models import ReportKind
+from reports.selectors import report_panel
 
 from ..models import ChecklistItem, ProcessStep, ProcessTemplate
 from ..selectors.dashboards import DEFAULT_FAMILY
@@ -68,6 +70,11 @@ def guide(request: HttpRequest) -> HttpResponse:
         template = _current_template(region=None)
     if template is None:
         raise Http404
+    # The guide is public: everyone (anonymous visitors too) may have it as a PDF, for the
+    # region chosen here (an unknown choice falls back to the national default, as the page does).
+    panel = report_panel(
+        request, kind=ReportKind.PROCESS_GUIDE, params={"region": region.slug if region else ""}
+    )
     return render(
         request,
         "partnerships/guide.html",
@@ -77,6 +84,7 @@ def guide(request: HttpRequest) -> HttpResponse:
             "follows_default": follows_default,
             "template": template,
             "steps": list(_steps(template)),
+            "report_panel": panel,
         },
     )
 

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dissemination.selectors.lessons import partnership_lessons_context
+from reports.models import ReportKind
+from reports.selectors import report_panel
 
 from ...forms.process import (
     AdvanceForm,
@@ -78,6 +80,10 @@ def _detail_context(request: HttpRequest, partnership: Partnership, **forms: Any
         "member_form": forms.get("member_form") or MemberAddForm(partnership=partnership),
         "move_error": forms.get("move_error"),
         **partnership_lessons_context(user=user, partnership=partnership),
+        # The guidance report as PDF, for everyone who may see the partnership (the same rule).
+        "report_panel": report_panel(
+            request, kind=ReportKind.PARTNERSHIP, params={"partnership": partnership.pk}
+        ),
     }
     return context
 
