@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error, rebase_on_conflict
+from reports.models import ReportKind
+from reports.selectors import report_panel
 
 from . import selectors, services
 from .forms import InnovationUnitForm, RegionAssignmentForm, RegionForm
@@ -48,7 +50,8 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A region's public page: description, contact, units by kind, its people, its next events
-    and its latest publications and lessons learned."""
+    and its latest publications and lessons learned; for its coordinators and sponsors and for
+    portal admins, the activity report (PDF) panel."""
     try:
         region = selectors.region_detail_public(slug=slug)
     except Region.DoesNotExist as exc:
@@ -66,6 +69,10 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage_people": can_manage_region_people(request.user),
             # Its upcoming events, latest publications and lessons learned.
             **selectors.region_outreach(region=region),
+            # None (nothing shown) unless the person may see the region's activity report.
+            "report_panel": report_panel(
+                request, kind=ReportKind.REGION_ACTIVITY, params={"region": region.slug}
+            ),
         },
     )
 
