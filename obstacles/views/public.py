@@ -10,11 +10,9 @@ entry; its author sees the merged entry itself while the other one is not public
 
 from typing import Any
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
@@ -34,6 +32,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
+from portal.core.ratelimit import allow_per_minute
+from reports.kinds.obstacles import params_for
+from reports.models import ReportKind
+from reports.selectors import report_panel
 
 from ..exports import html_to_text, published_csv_response, published_json_response
 from ..forms.public import EndorseForm, ObstacleFilterForm
@@ -76,7 +78,9 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
     """Published obstacles, 25 a page, with search, filters and sort in the URL (shareable).
 
     An htmx request from the filter form gets only the results (and the new count, swapped out
-    of band into the live region that announces it); everything works without JavaScript.
+    of band into the live region that announces it); everything works without JavaScript. The
+    results end with the "PDF report" panel for the same selection (public kind), or a note to
+    narrow the filter when it holds more than settings.REPORTS_OBSTACLES_MAX entries.
     """
     choices = filter_choices()
     form = _filter_form(request, choices)
@@ -89,6 +93,11 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
         obstacle.step_name = step_names.get(obstacle.step_key, "")  # type: ignore[attr-defined]
         obstacle.excerpt = html_to_text(obstacle.description)  # type: ignore[attr-defined]
     query = _filter_query(request, form)
+    # The PDF of this selection: offered while it has entries and fits in one compilation;
+    # its hidden parameters are the filters the list applies (bad values left out here too).
+    total = page.paginator.count
+    report_too_large = total > settings.REPORTS_OBSTACLES_MAX
+    offer_report = bool(total) and not report_too_large
     context = {
         "form": form,
         "filters": filters,
@@ -97,6 +106,11 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "is_reviewer": is_obstacle_reviewer(request.user),
         "export_max_rows": settings.OBSTACLE_EXPORT_MAX_ROWS,
+        "report_panel": report_panel(request, kind=ReportKind.OBSTACLES, params=params_for(filters))
+        if offer_report
+        else None,
+        "report_too_large": report_too_large,
+        "report_max": settings.REPORTS_OBSTACLES_MAX,
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
@@ -196,22 +210,11 @@ def obstacle_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _export_allowed(request: HttpRequest) -> bool:
     """At most settings.OBSTACLE_EXPORTS_PER_MINUTE exports a minute per person (signed in) or
-    client address (anonymous), counted in the shared cache (Redis in production), so every web
-    process enforces the same limit."""
-    limit = settings.OBSTACLE_EXPORTS_PER_MINUTE
-    if request.user.is_authenticated:
-        who = f"user:{request.user.pk}"
-    else:
-        # The same client address allauth's sign-in limits use (ALLAUTH_TRUSTED_PROXY_COUNT
-        # says how many proxies in front of the portal to trust in X-Forwarded-For).
-        who = f"ip:{get_account_adapter(request).get_client_ip(request)}"
-    key = f"obstacles:export:{who}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=60)
-        return True
+    client address (anonymous), counted in the shared cache, so every web process enforces the
+    same limit."""
+    return allow_per_minute(
+        request, scope="obstacles:export", limit=settings.OBSTACLE_EXPORTS_PER_MINUTE
+    )
 
 
 def _export(request: HttpRequest, respond: Any) -> HttpResponse | StreamingHttpResponse:
