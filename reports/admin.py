@@ -22,7 +22,14 @@ class ReportRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "kind", "language", "error_code"]
     search_fields = ["requested_by__email", "subject", "key", "id"]
     list_select_related = ["requested_by"]
-    readonly_fields = [f.name for f in ReportRequest._meta.fields]
+    # The anonymous requester's session key is a credential (whoever holds it is that
+    # visitor) and the client address is personal data: neither is shown.
+    exclude = ["session_key", "client_address"]
+    readonly_fields = [
+        f.name
+        for f in ReportRequest._meta.fields
+        if f.name not in ("session_key", "client_address")
+    ]
     date_hierarchy = "created_at"
 
 

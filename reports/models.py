@@ -84,6 +84,9 @@ class ReportRequest(TimeStampedModel):
     )
     # An anonymous visitor's session (public reports only): their requests are theirs alone.
     session_key = models.CharField(_("session"), max_length=40, blank=True)
+    # An anonymous visitor's client address (signed-in requests leave it empty): at most
+    # REPORTS_MAX_PENDING waiting requests per address, whatever the session.
+    client_address = models.CharField(_("client address"), max_length=45, blank=True)
     state = models.CharField(
         _("state"), max_length=16, choices=ReportState.choices, default=ReportState.QUEUED
     )
@@ -120,6 +123,7 @@ class ReportRequest(TimeStampedModel):
                 fields=["session_key", "subject", "-created_at"], name="report_req_sess_idx"
             ),
             models.Index(fields=["state", "claimed_at"], name="report_req_state_idx"),
+            models.Index(fields=["client_address", "state"], name="report_req_addr_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -28,6 +29,23 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+
+
+def _page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf 0.13 rebuilds the tuple of every page on each access, and WeasyPrint's PDF/UA tagging
+    reads it once per tagged element: quadratic in pages (a 2,000-page compilation spent most of
+    its time there). Pages are only ever appended while a PDF is written, so the tuple is cached by
+    the page count – the same values, computed once per page added."""
+    kids = self.pages["Kids"]
+    cached = self.__dict__.get("_portal_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
+        self.__dict__["_portal_page_references"] = cached
+    return cached[1]
+
+
+if isinstance(getattr(pydyf.PDF, "page_references", None), property):
+    pydyf.PDF.page_references = property(_page_references)  # type: ignore[method-assign,assignment]
 
 # What our print templates load: stylesheets, fonts and images. Nothing else is served.
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png", ".jpg"})
@@ -98,6 +116,16 @@ def render_html(template_name: str, context: dict[str, Any], *, language: str) -
         return render_to_string(template_name, context)
 
 
+def _drop_attachments(document: Any) -> None:
+    """Rule: a report embeds no files. `<link rel="attachment">` and `<a rel="attachment">`
+    would copy whatever they name into the PDF (even one of our own static files is more than
+    the report should carry), so both the document-level attachments and every page's
+    attachment links are dropped before the PDF is written."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
 def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> RenderedPdf:
     """PDF/UA-tagged bytes and the page count for `html`; only our static files are fetched."""
     fetcher = fetcher or StaticOnlyFetcher()
@@ -105,6 +133,7 @@ def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Rende
     document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1", pdf_tags=True
     )
+    _drop_attachments(document)
     content = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     assert content is not None
     return RenderedPdf(content=content, pages=len(document.pages), refused=tuple(fetcher.refused))

@@ -7,13 +7,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .forms import request_form
 from .kinds import get_kind
 from .models import ReportRequest
+from .services.requests import report_key
 from .workflow import IN_PROGRESS, ReportError, ReportState
 
 
@@ -38,11 +39,35 @@ class ReportStatus:
     file_label: str
     error_message: str
     advice: str
+    # Ready, but the data changed since the file was made: the file is not served any more.
+    stale: bool = False
 
 
-def report_status(report_request: ReportRequest) -> ReportStatus:
+def report_is_stale(report_request: ReportRequest) -> bool:
+    """Rule: a ready request's file is served only while it shows the data as it is now. The
+    kind's key is recomputed (its fingerprint: a few queries, or the whole context for small
+    kinds); a different key means the data changed since the file was made."""
+    rendered = report_request.report
+    if report_request.state != ReportState.READY or rendered is None:
+        return False
+    spec = get_kind(report_request.kind)
+    language = report_request.language
+    with translation.override(language):
+        fingerprint = spec.fingerprint(report_request.params, language)
+    current = report_key(
+        kind=report_request.kind,
+        params=report_request.params,
+        language=language,
+        fingerprint=fingerprint,
+    )
+    return current != rendered.key
+
+
+def report_status(report_request: ReportRequest, *, stale: bool = False) -> ReportStatus:
     """What the person sees of a request: progress, the file, or why it failed and what to do
-    (narrow the filter when it was too large or too long; otherwise try again)."""
+    (narrow the filter when it was too large or too long; otherwise try again). `stale` (from
+    `report_is_stale`, computed by the caller where it is worth its cost) replaces the
+    download with an offer to make a new one."""
     state = report_request.state
     file_label = error_message = advice = ""
     if state == ReportState.READY and report_request.report is not None:
@@ -70,6 +95,7 @@ def report_status(report_request: ReportRequest) -> ReportStatus:
         file_label=file_label,
         error_message=error_message,
         advice=advice,
+        stale=stale and state == ReportState.READY,
     )
 
 

@@ -232,11 +232,17 @@ def storage_name(inspected: InspectedUpload) -> str:
     return f"{uuid.uuid4().hex}{inspected.kind.extensions[0]}"
 
 
-def file_response(field_file: Any, *, name: str, content_type: str) -> FileResponse:
-    """Serve a private file as a download (never rendered inline by the browser)."""
+def file_response(
+    field_file: Any, *, name: str, content_type: str, cache_control: str = ""
+) -> FileResponse:
+    """Serve a private file as a download (never rendered inline by the browser).
+    `cache_control`, when given, e.g. "private, no-store" for files only their requester may
+    fetch, so no shared cache or disk cache keeps a copy."""
     response = FileResponse(
         field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if cache_control:
+        response["Cache-Control"] = cache_control
     return response

@@ -222,7 +222,8 @@ OBSTACLE_EXPORTS_PER_MINUTE = env.int("OBSTACLE_EXPORTS_PER_MINUTE", default=10)
 DISSEMINATION_UPLOAD_MAX_MB = env.int("DISSEMINATION_UPLOAD_MAX_MB", default=50)
 
 # PDF reports (reports/README.md).
-# Rendered files (and the requests that led to them) not asked for in this many days are removed.
+# Rendered files (and the requests that led to them) are removed this many days after they were
+# made (or sooner, when nobody asked for them in this many days).
 REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
 # A report that took longer than this to make is also sent by mail (the link).
 REPORTS_MAIL_AFTER_SECONDS = env.int("REPORTS_MAIL_AFTER_SECONDS", default=10)
@@ -235,6 +236,14 @@ REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_OBSTACLES_MAX = env.int("REPORTS_OBSTACLES_MAX", default=5000)
 # How many reports one person (or client address) may ask for per minute.
 REPORTS_REQUESTS_PER_MINUTE = env.int("REPORTS_REQUESTS_PER_MINUTE", default=20)
+# How many reports one person (or anonymous client address) may have waiting or being made.
+REPORTS_MAX_PENDING = env.int("REPORTS_MAX_PENDING", default=3)
+# Redis redelivers a task whose worker died without acking after this many seconds: just past
+# the hard time limit, so a killed worker's report is made again long before the sweeper
+# (reports_fail_stuck, after (REPORTS_MAX_ATTEMPTS + 1) × REPORTS_TIME_LIMIT) fails it. It also
+# bounds countdowns: no task may be scheduled further ahead than this (the reports' retries wait
+# at most about 75 s).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = REPORTS_TIME_LIMIT + 60
 
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

@@ -2,7 +2,7 @@
 person's retry and the periodic clean-up (see README.md for the states and moves)."""
 
 from .cleanup import reports_fail_stuck, reports_remove_expired
-from .requests import FORMAT_VERSION, report_key, report_request, report_retry
+from .requests import FORMAT_VERSION, TooManyPending, report_key, report_request, report_retry
 from .work import (
     ClaimHeld,
     RenderInterrupted,
@@ -16,6 +16,7 @@ __all__ = [
     "FORMAT_VERSION",
     "ClaimHeld",
     "RenderInterrupted",
+    "TooManyPending",
     "report_claim",
     "report_fail",
     "report_key",

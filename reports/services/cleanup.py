@@ -21,12 +21,18 @@ def _delete_files(storage: Any, names: list[str]) -> None:
 
 @transaction.atomic
 def reports_remove_expired(*, now: Any = None) -> int:
-    """Rule: a rendered report nobody asked for within REPORTS_RETENTION_DAYS is removed with
-    its file (after commit) and the requests that led to it; failed or waiting requests without
-    a file are removed after the same period. Returns how many rendered reports went."""
+    """Rule: a rendered report lives at most REPORTS_RETENTION_DAYS from when it was made
+    (downloads and reuse do not extend it), and one nobody asked for within that period goes
+    too; it is removed with its file (after commit) and the requests that led to it. Failed or
+    waiting requests without a file are removed after the same period. Returns how many
+    rendered reports went."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.REPORTS_RETENTION_DAYS)
-    expired = list(RenderedReport.objects.filter(last_used_at__lt=cutoff).only("pk", "file"))
+    expired = list(
+        RenderedReport.objects.filter(Q(created_at__lt=cutoff) | Q(last_used_at__lt=cutoff)).only(
+            "pk", "file"
+        )
+    )
     if expired:
         storage = expired[0].file.storage
         names = [r.file.name for r in expired if r.file]

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from ..kinds import get_kind
 from ..kinds.base import digest
 from ..models import RenderedReport, ReportRequest
-from ..workflow import ReportState, can_move
+from ..workflow import IN_PROGRESS, ReportState, can_move
 
 # Part of every key: bump it when the print templates change meaningfully, so files made with
 # the old templates are no longer reused (they expire with the retention period).
@@ -25,6 +26,35 @@ def rendered_file_exists(rendered: RenderedReport) -> bool:
     return bool(rendered.file) and rendered.file.storage.exists(rendered.file.name)
 
 
+class TooManyPending(Exception):
+    """The requester already has REPORTS_MAX_PENDING requests waiting or being made."""
+
+    def __init__(self, pending: int) -> None:
+        super().__init__(f"{pending} reports are already being made")
+        self.pending = pending
+
+
+def _pending_owner(*, user: Any, client_address: str) -> tuple[str, Any]:
+    """Who the pending cap counts: a signed-in user by their account, an anonymous visitor by
+    their client address (a new session does not buy a new allowance)."""
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}", ReportRequest.objects.filter(requested_by=user)
+    return f"ip:{client_address}", ReportRequest.objects.filter(
+        requested_by__isnull=True, client_address=client_address
+    )
+
+
+def _check_pending(*, user: Any, client_address: str) -> None:
+    """Rule (availability): at most REPORTS_MAX_PENDING requests queued or rendering per
+    requester at a time. The requester's advisory lock is held, so two POSTs at once cannot
+    both slip under the cap."""
+    owner, rows = _pending_owner(user=user, client_address=client_address)
+    _lock(f"report-pending:{owner}")
+    pending = rows.filter(state__in=IN_PROGRESS).count()
+    if pending >= settings.REPORTS_MAX_PENDING:
+        raise TooManyPending(pending)
+
+
 def _enqueue(request_id: Any) -> None:
     from ..tasks import render_report
 
@@ -35,17 +65,25 @@ def _lock_requester(*, owner: str, key: str) -> None:
     """Serialise one requester's identical requests (a double click, two tabs), so two POSTs at
     once make one row. A transaction-scoped advisory lock: nothing to clean up, and it works for
     anonymous sessions, which have no row to lock. SQLite serialises writers by itself."""
+    _lock(f"report:{owner}:{key}")
+
+
+def _lock(name: str) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"report:{owner}:{key}"]
-        )
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])
 
 
 @transaction.atomic
 def report_request(
-    *, user: Any, session_key: str, kind: str, params: dict[str, Any], language: str
+    *,
+    user: Any,
+    session_key: str,
+    kind: str,
+    params: dict[str, Any],
+    language: str,
+    client_address: str = "",
 ) -> ReportRequest:
     """Record a request for a report (the view has checked access and the parameters).
 
@@ -53,7 +91,9 @@ def report_request(
     request back unless it failed, so a double submit creates nothing twice; when a file for
     this key already exists the request is ready at once and no worker is involved; otherwise
     the request waits in the queue and the task is enqueued after commit. A signed-in user owns
-    the request; an anonymous visitor's session owns it otherwise (public kinds only).
+    the request; an anonymous visitor's session owns it otherwise (public kinds only). A new
+    request that would wait beyond REPORTS_MAX_PENDING of the requester's (the user, or the
+    anonymous client address) raises TooManyPending; a ready file does not count.
     """
     spec = get_kind(kind)
     with translation.override(language):
@@ -75,6 +115,10 @@ def report_request(
         return existing
 
     now = timezone.now()
+    rendered = RenderedReport.objects.filter(key=key).first()
+    reusable = rendered is not None and rendered_file_exists(rendered)
+    if not reusable:
+        _check_pending(user=user, client_address=client_address)
     fields: dict[str, Any] = {
         "kind": kind,
         "params": params,
@@ -83,9 +127,9 @@ def report_request(
         "subject": spec.subject_key(params),
         "requested_by": user if signed_in else None,
         "session_key": "" if signed_in else session_key,
+        "client_address": "" if signed_in else client_address,
     }
-    rendered = RenderedReport.objects.filter(key=key).first()
-    if rendered is not None and rendered_file_exists(rendered):
+    if rendered is not None and reusable:
         RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=now)
         return ReportRequest.objects.create(
             **fields, state=ReportState.READY, report=rendered, finished_at=now
@@ -96,12 +140,20 @@ def report_request(
 
 
 @transaction.atomic
-def report_retry(*, report_request: ReportRequest) -> ReportRequest:
+def report_retry(
+    *, report_request: ReportRequest, user: Any = None, client_address: str = ""
+) -> ReportRequest:
     """The person asks again after a failure: failed → queued with fresh attempts, and the task
-    is enqueued after commit. Only a failed request may be retried (ValueError otherwise)."""
+    is enqueued after commit. Only a failed request may be retried (ValueError otherwise).
+    The retry waits again, so it counts against REPORTS_MAX_PENDING (TooManyPending)."""
     locked = ReportRequest.objects.select_for_update().get(pk=report_request.pk)
     if not can_move(locked.state, ReportState.QUEUED) or locked.state != ReportState.FAILED:
         raise ValueError(f"A {locked.state} request cannot be retried.")
+    _check_pending(
+        user=user if user is not None else locked.requested_by, client_address=client_address
+    )
+    if locked.requested_by_id is None:
+        locked.client_address = client_address
     locked.state = ReportState.QUEUED
     locked.attempts = 0
     locked.claim_token = None
@@ -122,6 +174,7 @@ def report_retry(*, report_request: ReportRequest) -> ReportRequest:
             "error_code",
             "error_detail",
             "mailed_at",
+            "client_address",
             "created_at",
             "updated_at",
         ]

@@ -106,7 +106,8 @@ def _after_finish(request_id: Any, *, finished_at: Any) -> None:
 def report_fail(
     *, request_id: Any, claim_token: uuid.UUID | None, error_code: str, detail: str = ""
 ) -> bool:
-    """Rendering → failed (or, from the sweeper with no claim, queued|rendering → failed).
+    """Rendering → failed (or, from the sweeper with no claim, an unclaimed queued|rendering
+    request → failed).
 
     With a claim token the move happens only while that claim is still the row's, so a worker
     that lost its claim cannot fail a request another worker finished. The detail is for the
@@ -115,7 +116,9 @@ def report_fail(
     now = timezone.now()
     rows = ReportRequest.objects.filter(pk=request_id)
     if claim_token is None:
-        rows = rows.filter(state__in=IN_PROGRESS)
+        # The sweeper read no claim: fail only a row still unclaimed, so a worker that claimed
+        # it in the meantime keeps it.
+        rows = rows.filter(state__in=IN_PROGRESS, claim_token__isnull=True)
     else:
         rows = rows.filter(state=ReportState.RENDERING, claim_token=claim_token)
     failed = rows.update(
@@ -150,10 +153,17 @@ def report_requeue_after_error(*, request_id: Any, claim_token: uuid.UUID, detai
 def _store(
     *, request: ReportRequest, key: str, fingerprint: str, title: str, pdf: Any, seconds: float
 ) -> RenderedReport:
-    """Save the PDF privately under a random name and record it; when another worker recorded
-    the same key meanwhile, keep theirs and drop ours (the key is unique)."""
+    """Save the PDF privately under a random name and record it.
+
+    Rule: one file per key. When a RenderedReport with this key exists and its file is still
+    in storage (another worker finished the same data meanwhile), that file is kept and our
+    bytes are dropped: replacing it would pull the file from under people downloading it.
+    Only a row whose file is missing gets our file. A concurrent insert of the same key
+    (the key is unique) likewise keeps theirs and drops ours."""
     now = timezone.now()
     existing = RenderedReport.objects.filter(key=key).first()
+    if existing is not None and rendered_file_exists(existing):
+        return existing
     rendered = existing or RenderedReport(
         key=key,
         kind=request.kind,

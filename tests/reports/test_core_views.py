@@ -311,7 +311,8 @@ def _make_requests(user: Any, n: int) -> None:
         )
 
 
-def test_my_reports_lists_mine_with_a_fixed_number_of_queries(member: Any) -> None:
+def test_my_reports_lists_mine_with_a_fixed_number_of_queries(member: Any, settings: Any) -> None:
+    settings.REPORTS_MAX_PENDING = 10
     client = _signed_in(member)
     _make_requests(member, 1)
     one = count_queries(client, reverse("reports:mine"))
