@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,11 +120,13 @@ class RegionActivityReport(ReportKindBase):
     def title(self, params: dict[str, Any], language: str) -> str:
         region = Region.objects.filter(slug=str(params["region"])).first()
         name = region.name if region else str(params["region"])
-        return _("Activity report for %(region)s") % {"region": name}
+        with translation.override(language):
+            return _("Activity report for %(region)s") % {"region": name}
 
     def subtitle(self, params: dict[str, Any], language: str) -> str:
         start, end = _period(params)
-        return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+        with translation.override(language):
+            return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
 
     # --- Content ----------------------------------------------------------------------------
 
