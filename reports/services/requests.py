@@ -110,7 +110,18 @@ def report_request(
         if signed_in
         else ReportRequest.objects.filter(requested_by__isnull=True, session_key=session_key)
     )
-    existing = mine.filter(key=key).exclude(state=ReportState.FAILED).first()
+    existing = (
+        mine.filter(key=key).exclude(state=ReportState.FAILED).select_related("report").first()
+    )
+    if (
+        existing is not None
+        and existing.report is not None
+        and not rendered_file_exists(existing.report)
+    ):
+        # The file vanished from storage (a restore, a disk swap): forget it, and with it the
+        # requests that pointed at it, rather than leave the person with a link that 404s.
+        RenderedReport.objects.filter(pk=existing.report.pk).delete()
+        existing = None
     if existing is not None:
         return existing
 

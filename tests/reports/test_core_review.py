@@ -398,3 +398,24 @@ def test_my_reports_shows_titles_of_public_kinds_only() -> None:
     assert str(ReportKind.PARTNERSHIP.label) in page
     assert public_title in page
     assert f"kept for {django_settings.REPORTS_RETENTION_DAYS} days after they were made" in page
+
+
+def test_asking_again_after_the_file_vanished_makes_a_new_one() -> None:
+    """A ready request whose file is gone from storage (a restore, a disk swap) is not handed back
+    again: the stale row goes and the person gets a request that will make the file anew."""
+    client = _signed_in(_english_user())
+    assert _ask(client).status_code == 302
+    first = ReportRequest.objects.get()
+    report_render(request_id=first.pk)
+    first.refresh_from_db()
+    assert first.state == ReportState.READY
+    first.report.file.storage.delete(first.report.file.name)  # type: ignore[union-attr]
+
+    assert _ask(client).status_code == 302
+    again = ReportRequest.objects.get()
+    assert again.pk != first.pk and again.state == ReportState.QUEUED
+    report_render(request_id=again.pk)
+    again.refresh_from_db()
+    assert again.state == ReportState.READY
+    assert again.report is not None and again.report.file.storage.exists(again.report.file.name)
+    assert client.get(reverse("reports:download", args=[again.pk])).status_code == 200
