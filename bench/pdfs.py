@@ -139,6 +139,12 @@ def main() -> None:
         help="sizes (100, 1000, all) rendered only our way, without the WeasyPrint-alone runs "
         "(the largest takes as long again twice over; its memory is what counts)",
     )
+    parser.add_argument(
+        "--per-volume",
+        type=int,
+        default=None,
+        help="entries per volume (default: settings.REPORTS_OBSTACLES_PER_VOLUME, else 300)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -206,15 +212,15 @@ def _run(args: argparse.Namespace, *, database: str) -> None:
         cases.append(("partnership guidance report", "partnership", {"partnership": partnership}))
 
     header = (
-        f"{'report':32} {'entries':>7} {'pages':>6} {'context s':>9} {'HTML s':>7} "
+        f"{'report':32} {'entries':>7} {'vols':>4} {'pages':>6} {'context s':>9} {'HTML s':>7} "
         f"{'PDF s':>7} {'total s':>8} {'WP s':>7} {'ratio':>6} {'WP+UA s':>8} "
         f"{'ours MB':>8} {'WP MB':>6}"
     )
     print("\n" + header + "\n" + "-" * len(header))
-    results = []
+    results: list[tuple[str, dict[str, Any], dict[str, Any], float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, kind, params in cases:
-            html_path = str(Path(tmp) / "report.html")
+            html_path = str(Path(tmp) / f"report-{len(results)}")
             ours = _spawn(
                 {
                     "role": "ours",
@@ -222,19 +228,20 @@ def _run(args: argparse.Namespace, *, database: str) -> None:
                     "kind": kind,
                     "params": params,
                     "html": html_path,
+                    "per_volume": args.per_volume,
                 }
             )
             if label in ours_only:
                 alone = tagged = {"seconds": float("nan"), "peak_mb": float("nan")}
             else:
-                alone = _spawn({"role": "weasyprint", "html": html_path, "base": ours["base"]})
-                tagged = _spawn(
-                    {"role": "weasyprint", "html": html_path, "base": ours["base"], "tagged": True}
-                )
+                job = {"role": "weasyprint", "htmls": ours["htmls"], "base": ours["base"]}
+                alone = _spawn(job)
+                tagged = _spawn({**job, "tagged": True})
             ratio = ours["total"] / alone["seconds"]
             results.append((label, ours, alone, ratio))
             print(
-                f"{label:32} {ours['entries']!s:>7} {ours['pages']:6d} {ours['context']:9.2f} "
+                f"{label:32} {ours['entries']!s:>7} {ours['volumes']:4d} {ours['pages']:6d} "
+                f"{ours['context']:9.2f} "
                 f"{ours['html_seconds']:7.2f} {ours['pdf']:7.2f} {ours['total']:8.2f} "
                 f"{alone['seconds']:7.2f} {ratio:6.2f} {tagged['seconds']:8.2f} "
                 f"{ours['peak_mb']:8.0f} {alone['peak_mb']:6.0f}",
@@ -467,29 +474,48 @@ def _child(job: dict[str, Any]) -> None:
 
 
 def _child_weasyprint(job: dict[str, Any]) -> None:
-    """WeasyPrint alone: no Django, default fetcher, the same HTML and base URL."""
+    """WeasyPrint alone: no Django, default fetcher, the same HTML (every volume's, one after
+    another in this one process, as ours does) and base URL; the seconds summed."""
+    import gc
+
     from weasyprint import HTML
 
-    html = Path(job["html"]).read_text(encoding="utf-8")
     options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True} if job.get("tagged") else {}
-    t0 = time.perf_counter()
-    content = HTML(string=html, base_url=job["base"]).write_pdf(**options)
-    seconds = time.perf_counter() - t0
-    assert content
-    print(json.dumps({"seconds": seconds, "bytes": len(content), "peak_mb": _peak_mb()}))
+    seconds = 0.0
+    size = 0
+    for path in job["htmls"]:
+        html = Path(path).read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        content = HTML(string=html, base_url=job["base"]).write_pdf(**options)
+        seconds += time.perf_counter() - t0
+        assert content
+        size += len(content)
+        del html, content
+        gc.collect()
+    print(json.dumps({"seconds": seconds, "bytes": size, "peak_mb": _peak_mb()}))
 
 
 def _child_ours(job: dict[str, Any]) -> None:
-    """The worker's path: the kind's context, the print template, the tagged PDF."""
+    """The worker's path: the kind's context, split into volumes as `make_report_pdf` does, each
+    volume through the print template to a tagged PDF, released before the next. Each volume's
+    HTML is saved for the WeasyPrint-alone runs."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + job["database"]))
+    import gc
+    import io
+    import zipfile
+
     import django
 
     django.setup()
-    from reports.documents import document_context
+    from django.conf import settings
+
+    from reports.documents import document_context, volume_contexts, volume_name
     from reports.kinds import get_kind
     from reports.rendering import html_to_pdf, render_html, static_roots
 
+    if job.get("per_volume"):
+        settings.REPORTS_OBSTACLES_PER_VOLUME = job["per_volume"]
     spec = get_kind(job["kind"])
     language = "sv"
     # A worker is a long-running process: imports, translation catalogues, templates and the
@@ -501,24 +527,45 @@ def _child_ours(job: dict[str, Any]) -> None:
     cold = time.perf_counter() - cold
     t0 = time.perf_counter()
     context = document_context(spec, job["params"], language)
-    t1 = time.perf_counter()
-    html = render_html(spec.template_name, context, language=language)
-    t2 = time.perf_counter()
-    rendered = html_to_pdf(html)
-    t3 = time.perf_counter()
-    Path(job["html"]).write_text(html, encoding="utf-8")
     entries = context.get("total", "-") if job["kind"] == "obstacles" else "-"
+    volumes = volume_contexts(spec, context, language)
+    del context
+    t1 = time.perf_counter()
+    count = len(volumes)
+    html_seconds = pdf_seconds = 0.0
+    pages = 0
+    htmls: list[str] = []
+    archive = zipfile.ZipFile(io.BytesIO(), "w", compression=zipfile.ZIP_STORED)
+    for number in range(1, count + 1):
+        volume = volumes.pop(0)
+        h0 = time.perf_counter()
+        html = render_html(spec.template_name, volume, language=language)
+        h1 = time.perf_counter()
+        rendered = html_to_pdf(html)
+        pdf_seconds += time.perf_counter() - h1
+        html_seconds += h1 - h0
+        pages += rendered.pages
+        if count > 1:
+            archive.writestr(volume_name(spec, number=number, count=count), rendered.content)
+        path = f"{job['html']}.{number:03d}.html"
+        Path(path).write_text(html, encoding="utf-8")
+        htmls.append(path)
+        del volume, html, rendered
+        gc.collect()
+    archive.close()
+    total = time.perf_counter() - t0
     print(
         json.dumps(
             {
                 "entries": entries,
-                "pages": rendered.pages,
-                "bytes": len(rendered.content),
+                "volumes": count,
+                "pages": pages,
                 "context": t1 - t0,
-                "html_seconds": t2 - t1,
-                "pdf": t3 - t2,
-                "total": t3 - t0,
+                "html_seconds": html_seconds,
+                "pdf": pdf_seconds,
+                "total": total,
                 "cold_context": cold,
+                "htmls": htmls,
                 "base": static_roots()[0].as_uri() + "/",
                 "peak_mb": _peak_mb(),
             }

@@ -46,6 +46,8 @@ class RenderedReport(TimeStampedModel):
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     pages = models.PositiveIntegerField(_("pages"))
+    # More than one: the file is a ZIP of that many PDF volumes (large obstacle compilations).
+    volumes = models.PositiveSmallIntegerField(_("volumes"), default=1)
     render_seconds = models.FloatField(_("seconds to make"))
     last_used_at = models.DateTimeField(_("last asked for"), db_index=True)
 

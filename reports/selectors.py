@@ -37,6 +37,8 @@ class ReportStatus:
     failed: bool
     # Ready: "PDF, 12 pages, 340 kB". Failed: why, and what to do about it.
     file_label: str
+    # "Download PDF", or for a compilation in volumes "Download the PDF volumes (ZIP)".
+    download_label: str
     error_message: str
     advice: str
     # Ready, but the data changed since the file was made: the file is not served any more.
@@ -70,6 +72,7 @@ def report_status(report_request: ReportRequest, *, stale: bool = False) -> Repo
     download with an offer to make a new one."""
     state = report_request.state
     file_label = error_message = advice = ""
+    download_label = _("Download PDF")
     if state == ReportState.READY and report_request.report is not None:
         rendered = report_request.report
         file_label = _("PDF, %(pages)s pages, %(size)s") % {
@@ -78,6 +81,13 @@ def report_status(report_request: ReportRequest, *, stale: bool = False) -> Repo
         }
         if rendered.pages == 1:
             file_label = _("PDF, 1 page, %(size)s") % {"size": size_label(rendered.size)}
+        if rendered.volumes > 1:
+            file_label = _("ZIP of %(volumes)s PDF volumes, %(pages)s pages, %(size)s") % {
+                "volumes": rendered.volumes,
+                "pages": rendered.pages,
+                "size": size_label(rendered.size),
+            }
+            download_label = _("Download the PDF volumes (ZIP)")
     if state == ReportState.FAILED:
         code = report_request.error_code or ReportError.ERROR
         error_message = str(ReportError(code).label)
@@ -93,6 +103,7 @@ def report_status(report_request: ReportRequest, *, stale: bool = False) -> Repo
         ready=state == ReportState.READY,
         failed=state == ReportState.FAILED,
         file_label=file_label,
+        download_label=str(download_label),
         error_message=error_message,
         advice=advice,
         stale=stale and state == ReportState.READY,

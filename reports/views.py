@@ -25,6 +25,7 @@ from portal.core.ratelimit import allow_per_minute
 from portal.core.uploads import PDF, file_response, safe_filename
 
 from . import selectors, services
+from .documents import ZIP
 from .forms import form_params, request_form
 from .kinds import get_kind
 from .models import RenderedReport, ReportKind, ReportRequest
@@ -221,11 +222,12 @@ def download(request: HttpRequest, pk: Any) -> HttpResponseBase:
         # The request's page says that the data changed and offers a new report.
         return redirect(report_request)
     RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=timezone.now())
-    name = safe_filename(f"{rendered.title}.pdf")
+    zipped = rendered.file.name.endswith(".zip")  # a compilation in volumes
+    name = safe_filename(f"{rendered.title}{'.zip' if zipped else '.pdf'}")
     return file_response(
         rendered.file,
         name=name,
-        content_type=PDF.content_type,
+        content_type=ZIP if zipped else PDF.content_type,
         cache_control="private, no-store",
     )
 

@@ -228,12 +228,16 @@ REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
 # A report that took longer than this to make is also sent by mail (the link).
 REPORTS_MAIL_AFTER_SECONDS = env.int("REPORTS_MAIL_AFTER_SECONDS", default=10)
 # A rendering task is interrupted (soft) and then killed (hard) after these many seconds.
-REPORTS_SOFT_TIME_LIMIT = env.int("REPORTS_SOFT_TIME_LIMIT", default=240)
-REPORTS_TIME_LIMIT = env.int("REPORTS_TIME_LIMIT", default=300)
+REPORTS_SOFT_TIME_LIMIT = env.int("REPORTS_SOFT_TIME_LIMIT", default=600)
+REPORTS_TIME_LIMIT = env.int("REPORTS_TIME_LIMIT", default=660)
 # Transient failures are retried with backoff; after this many attempts the request fails.
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 # The most obstacles one compilation may hold (narrow the filter beyond it).
 REPORTS_OBSTACLES_MAX = env.int("REPORTS_OBSTACLES_MAX", default=5000)
+# A compilation larger than this comes as a ZIP of PDF volumes of at most this many obstacles
+# each, made one after another: WeasyPrint keeps every page of a document in memory, so one
+# 5,000-obstacle PDF would need 3 GB; volumes of 300 keep a worker near 330 MB.
+REPORTS_OBSTACLES_PER_VOLUME = env.int("REPORTS_OBSTACLES_PER_VOLUME", default=300)
 # How many reports one person (or client address) may ask for per minute.
 REPORTS_REQUESTS_PER_MINUTE = env.int("REPORTS_REQUESTS_PER_MINUTE", default=20)
 # How many reports one person (or anonymous client address) may have waiting or being made.

@@ -54,6 +54,8 @@ class ReportKindBase:
     form_class: type[forms.Form]
     # Public kinds may be asked for by anonymous visitors (their session owns the request).
     public: bool = False
+    # The start of a volume's file name inside a ZIP ("obstacle-compilation-01-of-10.pdf").
+    file_stem: str = "report"
 
     def params_from_form(self, cleaned_data: dict[str, Any]) -> dict[str, Any]:
         """The request's parameters as canonical, JSON-safe data (no defaults left implicit)."""
@@ -73,6 +75,12 @@ class ReportKindBase:
     def build_context(self, params: dict[str, Any], language: str) -> dict[str, Any]:
         """Everything the print template shows, as plain data. Runs with `language` active."""
         raise NotImplementedError
+
+    def volumes(self, context: dict[str, Any]) -> list[dict[str, Any]]:
+        """The built context split into the contexts of complete PDFs, rendered one after
+        another so that a worker never holds more than one volume's layout. One (the default):
+        a plain PDF; several: a ZIP of PDFs (reports.documents)."""
+        return [context]
 
     def fingerprint(self, params: dict[str, Any], language: str) -> str:
         """Changes whenever anything the report shows changes. The default hashes the context

@@ -4,7 +4,8 @@ with mitigations, knowledge articles and a table of contents with page numbers.
 Public: anyone who may read the list may ask for its PDF. The parameters are the list's own
 filter form (same fields, same validation), canonical: every field present, "" for none. A
 selection larger than settings.REPORTS_OBSTACLES_MAX is refused by the form; a worker that meets
-a larger one anyway (entries published in between) raises `ReportTooLarge`.
+a larger one anyway (entries published in between) raises `ReportTooLarge`. More than
+settings.REPORTS_OBSTACLES_PER_VOLUME entries come as volumes (a ZIP of PDFs, `volumes`).
 """
 
 from typing import Any
@@ -89,8 +90,11 @@ class ObstacleCompilationParams(ObstacleFilterForm):
         if bound and not any(name in kwargs for name in ("categories", "steps", "actors")):
             kwargs.update(filter_choices())
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget = forms.HiddenInput()
+        # The filters are fixed (what the list shows); the language the request form adds stays
+        # a choice.
+        for name, field in self.fields.items():
+            if name != "language":
+                field.widget = forms.HiddenInput()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -213,6 +217,7 @@ def _entry(obstacle: Obstacle, step_names: dict[str, str]) -> dict[str, Any]:
 
 class ObstacleCompilationReport(ReportKindBase):
     kind = ReportKind.OBSTACLES
+    file_stem = "obstacle-compilation"
     template_name = "reports/pdf/obstacles.html"
     form_class = ObstacleCompilationParams
     public = True
@@ -270,6 +275,44 @@ class ObstacleCompilationReport(ReportKindBase):
             "categories": categories,
         }
 
+    def volumes(self, context: dict[str, Any]) -> list[dict[str, Any]]:
+        """More than settings.REPORTS_OBSTACLES_PER_VOLUME entries: one context per volume of
+        that many entries, in the compilation's order (categories in their order, the list's
+        order inside), so a worker lays out one volume at a time. A category may run on into the
+        next volume: its part there is marked `continued` (and the part before `continues`).
+        Each volume keeps the whole compilation's filters and totals for its cover."""
+        per_volume = max(1, int(getattr(settings, "REPORTS_OBSTACLES_PER_VOLUME", 300)))
+        if context["total"] <= per_volume:
+            return [context]
+        volumes: list[dict[str, Any]] = []
+        parts: list[dict[str, Any]] = []
+        first = position = 1
+        for category in context["categories"]:
+            obstacles = category["obstacles"]
+            start = 0
+            while start < len(obstacles):
+                room = per_volume - (position - first)
+                chunk = obstacles[start : start + room]
+                parts.append(
+                    {
+                        **category,
+                        "obstacles": chunk,
+                        "part_count": len(chunk),
+                        "continued": start > 0,
+                        "continues": start + len(chunk) < len(obstacles),
+                    }
+                )
+                start += len(chunk)
+                position += len(chunk)
+                if position - first == per_volume:
+                    volumes.append(_volume(context, parts, first=first, last=position - 1))
+                    parts, first = [], position
+        if parts:
+            volumes.append(_volume(context, parts, first=first, last=position - 1))
+        for number, volume in enumerate(volumes, start=1):
+            volume["volume"].update(number=number, count=len(volumes))
+        return volumes
+
     def fingerprint(self, params: dict[str, Any], language: str) -> str:
         """Aggregates of everything the compilation shows, without building it: the matching
         published obstacles (count, last change, ids, "met" counts), their published mitigations
@@ -305,6 +348,27 @@ class ObstacleCompilationReport(ReportKindBase):
             ids=Sum("knowledgearticle_id"),
         )
         return digest([obstacles, mitigations, articles, _names()])
+
+
+def _volume(
+    context: dict[str, Any], parts: list[dict[str, Any]], *, first: int, last: int
+) -> dict[str, Any]:
+    """One volume's context: the compilation's, with only `parts` as its categories and, under
+    `volume`, its number, its entries' positions in the whole compilation and its categories."""
+    return {
+        **context,
+        "categories": parts,
+        "volume": {
+            "number": 0,  # both set once every volume is known
+            "count": 0,
+            "first": first,
+            "last": last,
+            "categories": [
+                {"name": p["name"], "continued": p["continued"], "continues": p["continues"]}
+                for p in parts
+            ],
+        },
+    }
 
 
 def _names() -> list[Any]:

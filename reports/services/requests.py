@@ -13,7 +13,7 @@ from ..workflow import IN_PROGRESS, ReportState, can_move
 
 # Part of every key: bump it when the print templates change meaningfully, so files made with
 # the old templates are no longer reused (they expire with the retention period).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def report_key(*, kind: str, params: dict[str, Any], language: str, fingerprint: str) -> str:

@@ -176,9 +176,10 @@ def _store(
     rendered.size = len(pdf.content)
     rendered.sha256 = hashlib.sha256(pdf.content).hexdigest()
     rendered.pages = pdf.pages
+    rendered.volumes = pdf.volumes
     rendered.render_seconds = seconds
     rendered.last_used_at = now
-    rendered.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf.content), save=False)
+    rendered.file.save(f"{uuid.uuid4().hex}{pdf.extension}", ContentFile(pdf.content), save=False)
     try:
         with transaction.atomic():
             rendered.save()
@@ -267,8 +268,9 @@ def report_render(*, request_id: Any) -> ReportRequest | None:
                 seconds=seconds,
             )
             logger.info(
-                "Report %s rendered: %s pages, %s bytes, %.2f s",
+                "Report %s rendered: %s volume(s), %s pages, %s bytes, %.2f s",
                 request_id,
+                pdf.volumes,
                 pdf.pages,
                 len(pdf.content),
                 seconds,
