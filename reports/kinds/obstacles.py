@@ -376,7 +376,8 @@ def _names() -> list[Any]:
     one changes what the compilation shows."""
 
     def rows(qs: QuerySet[Any], table: str, *, order: str = "id") -> QuerySet[Any]:
-        return qs.annotate(
+        # No ordering inside the union: SQLite (the embedded default) refuses ORDER BY there.
+        return qs.order_by().annotate(
             table=Value(table), a=F("name_sv"), b=F("name_en"), o=F(order)
         ).values_list("table", "id", "a", "b", "o")
 
