@@ -18,7 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from obstacles.models import Mitigation, Obstacle
@@ -317,11 +317,11 @@ class PartnershipReport(ReportKindBase):
         get_partnership_for_user_or_404(user, params.get("partnership"))
 
     def title(self, params: dict[str, Any], language: str) -> str:
-        return _g("Guidance report: %(title)s") % {"title": _partnership(params).title}
+        return gettext("Guidance report: %(title)s") % {"title": _partnership(params).title}
 
     def subtitle(self, params: dict[str, Any], language: str) -> str:
         partnership = _partnership(params)
-        return _g("%(region)s · step %(order)s: %(step)s") % {
+        return gettext("%(region)s · step %(order)s: %(step)s") % {
             "region": partnership.region.name,
             "order": partnership.current_step.order,
             "step": partnership.current_step.name,
