@@ -13,7 +13,6 @@ full-text search's time relative to the unfiltered list.
 """
 
 import argparse
-import datetime as dt
 import os
 import random
 import resource
@@ -26,49 +25,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
+from _seed import (
+    EN_PROBLEMS,
+    EN_SUBJECTS,
+    SV_PROBLEMS,
+    SV_SUBJECTS,
+    bench_author,
+    link_actors,
+    obstacle_steps,
+    published_obstacle,
+    throwaway_database,
+)
+
 BATCH = 5000
 SMALL = 1000
-
-# Words a Swedish region (or an English-writing company) would use, combined into titles and
-# descriptions so the search index holds a realistic vocabulary.
-SV_SUBJECTS = [
-    "Journalsystemet",
-    "Molntjänsten",
-    "Upphandlingen",
-    "Avtalet om testbädd",
-    "Debiteringsmodellen",
-    "Personuppgiftsbiträdesavtalet",
-    "CE-märkningen",
-    "Ledningsförankringen",
-    "Hälsoekonomiska utvärderingen",
-    "Integrationen med vårdens system",
-    "Sekretessprövningen",
-    "Överföringen till tredjeland",
-]
-SV_PROBLEMS = [
-    "saknar öppna gränssnitt",
-    "drar ut på tiden",
-    "kräver en juridisk bedömning",
-    "stoppar testet i hemmet",
-    "har ingen ägare i verksamheten",
-    "blir dyrare än väntat",
-    "går inte att förena med LOU",
-    "saknar stöd i regionens riktlinjer",
-]
-EN_SUBJECTS = [
-    "Data transfers to third countries",
-    "The cloud provider's contract",
-    "Access to patient records",
-    "Reimbursement for staff time",
-    "Clinical evaluation under MDR",
-    "Interoperability with the EHR",
-]
-EN_PROBLEMS = [
-    "blocks the pilot",
-    "takes months to settle",
-    "needs a legal assessment",
-    "is missing in the region's guidelines",
-]
 
 
 def main() -> None:
@@ -77,20 +47,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run this against PostgreSQL (set DATABASE_URL): it measures its search.")
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database(postgresql_because=": it measures its search"):
         _run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _text(rng: random.Random, n: int, language: str) -> tuple[str, str]:
@@ -114,52 +72,31 @@ def _seed(*, count: int, start: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from obstacles.models import Actor, Category, Obstacle
-    from obstacles.selectors.public import default_process_steps
-    from obstacles.workflow import ObstacleStatus
-    from portal.accounts.models import User
     from regions.models import Region
 
     categories = list(Category.objects.all())
     actors = list(Actor.objects.all())
     regions: list[Any] = [*Region.objects.all(), None]
-    steps = ["", *[s.key for s in default_process_steps()]]
-    author = User.objects.filter(email="author@bench.example").first()
-    if author is None:
-        author = User.objects.create_user(email="author@bench.example", password="x" * 12)
+    steps = obstacle_steps()
+    author = bench_author()
     now = timezone.now()
-    Through = Obstacle.actors.through
     for first in range(start, start + count, BATCH):
-        rows = []
-        for n in range(first, min(first + BATCH, start + count)):
-            language = "en" if n % 5 == 0 else "sv"
-            title, body = _text(rng, n, language)
-            published = now - dt.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
-            rows.append(
-                Obstacle(
-                    title=title,
-                    description=body,
-                    evidence="<p>Erfarenheter från regionens innovationskontor.</p>",
-                    category=rng.choice(categories),
-                    step_key=rng.choice(steps),
-                    region=rng.choice(regions),
-                    severity=rng.randint(1, 4),
-                    language=language,
-                    status=ObstacleStatus.PUBLISHED,
-                    author=author,
-                    submitted_at=published,
-                    published_at=published,
-                    endorsement_count=rng.choice([0, 0, 0, 1, 1, 2, 3, 5, 8, 13]),
-                )
+        rows = [
+            published_obstacle(
+                n,
+                rng=rng,
+                text=_text,
+                categories=categories,
+                steps=steps,
+                region_of=lambda _n: rng.choice(regions),
+                author=author,
+                now=now,
+                evidence="<p>Erfarenheter från regionens innovationskontor.</p>",
             )
+            for n in range(first, min(first + BATCH, start + count))
+        ]
         created = Obstacle.objects.bulk_create(rows, batch_size=BATCH)
-        Through.objects.bulk_create(
-            [
-                Through(obstacle_id=o.pk, actor_id=a.pk)
-                for o in created
-                for a in rng.sample(actors, k=rng.randint(1, 3))
-            ],
-            batch_size=BATCH * 2,
-        )
+        link_actors(created, actors=actors, rng=rng, batch_size=BATCH * 2)
 
 
 def _measure(

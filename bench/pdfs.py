@@ -43,6 +43,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
+from _seed import (  # noqa: E402 - bench/ is the script's own folder on sys.path
+    EN_PROBLEMS,
+    EN_SUBJECTS,
+    SV_PROBLEMS,
+    SV_SUBJECTS,
+    bench_author,
+    link_actors,
+    obstacle_steps,
+    published_obstacle,
+    throwaway_database,
+)
+
 BATCH = 2000
 TOTAL = 5000
 # Regions holding exactly these many entries: their compilations are the 100 and 1,000 rows.
@@ -50,30 +62,6 @@ SMALL_REGION, MEDIUM_REGION = 100, 1000
 RATIO_TARGET = 1.5
 MEMORY_TARGET_MB = 500
 
-SV_SUBJECTS = [
-    "Journalsystemet",
-    "Molntjänsten",
-    "Upphandlingen",
-    "Avtalet om testbädd",
-    "Debiteringsmodellen",
-    "Personuppgiftsbiträdesavtalet",
-    "CE-märkningen",
-    "Ledningsförankringen",
-    "Hälsoekonomiska utvärderingen",
-    "Integrationen med vårdens system",
-    "Sekretessprövningen",
-    "Överföringen till tredjeland",
-]
-SV_PROBLEMS = [
-    "saknar öppna gränssnitt",
-    "drar ut på tiden",
-    "kräver en juridisk bedömning",
-    "stoppar testet i hemmet",
-    "har ingen ägare i verksamheten",
-    "blir dyrare än väntat",
-    "går inte att förena med LOU",
-    "saknar stöd i regionens riktlinjer",
-]
 SV_PARAGRAPHS = [
     "Vi mötte detta när vi skulle flytta mätvärden från patienternas hem till journalen. "
     "Leverantören kunde inte visa var uppgifterna lagrades, och förvaltningen ville ha en "
@@ -94,20 +82,6 @@ EN_PARAGRAPHS = [
     "The region and the company could not agree on who carries the risk if the service is "
     "switched off. Lawyers on both sides took four months to settle it, and the test bed "
     "stood still in the meantime.",
-]
-EN_SUBJECTS = [
-    "Data transfers to third countries",
-    "The cloud provider's contract",
-    "Access to patient records",
-    "Reimbursement for staff time",
-    "Clinical evaluation under MDR",
-    "Interoperability with the EHR",
-]
-EN_PROBLEMS = [
-    "blocks the pilot",
-    "takes months to settle",
-    "needs a legal assessment",
-    "is missing in the region's guidelines",
 ]
 MITIGATION_TEXTS = [
     "Vi krypterade uppgifterna med en nyckel som regionen själv förvaltar, så leverantören "
@@ -151,21 +125,8 @@ def main() -> None:
         _child(json.loads(args.child))
         return
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run this against PostgreSQL (set DATABASE_URL).")
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        _run(args, database=connection.settings_dict["NAME"])
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database() as database:
+        _run(args, database=database)
 
 
 def _run(args: argparse.Namespace, *, database: str) -> None:
@@ -309,17 +270,15 @@ def _seed(*, count: int, rng: random.Random) -> tuple[str, str]:
 
     from obstacles.models import Actor, Category, KnowledgeArticle, Mitigation, Obstacle
     from obstacles.models.knowledge import KnowledgeTopic
-    from obstacles.selectors.public import default_process_steps
-    from obstacles.workflow import ArticleStatus, MitigationStatus, ObstacleStatus
-    from portal.accounts.models import User
+    from obstacles.workflow import ArticleStatus, MitigationStatus
     from regions.models import Region
 
     categories = list(Category.objects.all())
     actors = list(Actor.objects.all())
     regions = list(Region.objects.order_by("code"))
     small, medium, others = regions[0], regions[1], [*regions[2:], None]
-    steps = ["", *[s.key for s in default_process_steps()]]
-    author = User.objects.create_user(email="author@bench.example", password="x" * 12)
+    steps = obstacle_steps()
+    author = bench_author()
     now = timezone.now()
 
     def region_of(n: int) -> Any:
@@ -331,43 +290,28 @@ def _seed(*, count: int, rng: random.Random) -> tuple[str, str]:
 
     obstacles: list[Obstacle] = []
     for first in range(0, count, BATCH):
-        rows = []
-        for n in range(first, min(first + BATCH, count)):
-            language = "en" if n % 5 == 0 else "sv"
-            title, body = _text(rng, n, language)
-            published = now - dt.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
-            rows.append(
-                Obstacle(
-                    title=title,
-                    description=body,
-                    evidence="<p>Erfarenheter från regionens innovationskontor och två "
-                    "avslutade testbäddar.</p>"
-                    if n % 2
-                    else "",
-                    known_mitigation="<p>Börja med en sekretessprövning tidigt.</p>"
-                    if n % 3 == 0
-                    else "",
-                    category=rng.choice(categories),
-                    step_key=rng.choice(steps),
-                    region=region_of(n),
-                    severity=rng.randint(1, 4),
-                    language=language,
-                    status=ObstacleStatus.PUBLISHED,
-                    author=author,
-                    submitted_at=published,
-                    published_at=published,
-                    endorsement_count=rng.choice([0, 0, 0, 1, 1, 2, 3, 5, 8, 13]),
-                )
+        rows = [
+            published_obstacle(
+                n,
+                rng=rng,
+                text=_text,
+                categories=categories,
+                steps=steps,
+                region_of=region_of,
+                author=author,
+                now=now,
+                evidence="<p>Erfarenheter från regionens innovationskontor och två "
+                "avslutade testbäddar.</p>"
+                if n % 2
+                else "",
+                known_mitigation="<p>Börja med en sekretessprövning tidigt.</p>"
+                if n % 3 == 0
+                else "",
             )
+            for n in range(first, min(first + BATCH, count))
+        ]
         obstacles += Obstacle.objects.bulk_create(rows, batch_size=BATCH)
-    Obstacle.actors.through.objects.bulk_create(
-        [
-            Obstacle.actors.through(obstacle_id=o.pk, actor_id=a.pk)
-            for o in obstacles
-            for a in rng.sample(actors, k=rng.randint(1, 3))
-        ],
-        batch_size=BATCH * 2,
-    )
+    link_actors(obstacles, actors=actors, rng=rng, batch_size=BATCH * 2)
     # About one published mitigation for every two entries, some covering two entries.
     mitigations = Mitigation.objects.bulk_create(
         [

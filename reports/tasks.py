@@ -82,23 +82,24 @@ def render_report(self: Any, request_id: str) -> str | None:
     except RenderInterrupted as interrupted:
         cause = interrupted.__cause__ or interrupted
         token = interrupted.claim_token
-        if isinstance(cause, SoftTimeLimitExceeded):
+
+        def fail(error_code: str) -> None:
             report_fail(
                 request_id=request_id,
                 claim_token=token,
-                error_code=ReportError.TOO_LONG,
+                error_code=error_code,
                 detail=_detail(cause),
             )
-            return None
-        # A kind may say why it refuses (e.g. too many obstacles for one compilation).
-        kind_error = getattr(cause, "report_error", None)
-        if kind_error in ReportError.values:
-            report_fail(
-                request_id=request_id,
-                claim_token=token,
-                error_code=kind_error,
-                detail=_detail(cause),
-            )
+
+        # Not retried: past the soft time limit (it would take as long again), or a kind that
+        # says why it refuses (e.g. too many obstacles for one compilation).
+        refused = (
+            ReportError.TOO_LONG
+            if isinstance(cause, SoftTimeLimitExceeded)
+            else getattr(cause, "report_error", None)
+        )
+        if refused in ReportError.values:
+            fail(refused)
             return None
         if isinstance(cause, TRANSIENT_ERRORS):
             from .models import ReportRequest
@@ -112,12 +113,7 @@ def render_report(self: Any, request_id: str) -> str | None:
                 logger.warning(
                     "Report %s failed after %s attempts: %r", request_id, attempts, cause
                 )
-                report_fail(
-                    request_id=request_id,
-                    claim_token=token,
-                    error_code=ReportError.TEMPORARY,
-                    detail=_detail(cause),
-                )
+                fail(ReportError.TEMPORARY)
                 return None
             if not report_requeue_after_error(
                 request_id=request_id, claim_token=token, detail=_detail(cause)
@@ -132,12 +128,7 @@ def render_report(self: Any, request_id: str) -> str | None:
                 max_retries=CLAIM_WAITS + max_attempts,
             ) from cause
         logger.exception("Report %s failed", request_id, exc_info=cause)
-        report_fail(
-            request_id=request_id,
-            claim_token=token,
-            error_code=ReportError.ERROR,
-            detail=_detail(cause),
-        )
+        fail(ReportError.ERROR)
         return None
     return request.state if request is not None else None
 

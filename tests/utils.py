@@ -1,6 +1,7 @@
 """Helpers the tests share."""
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -44,3 +45,14 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def wait_for(condition: Callable[[], Any], seconds: float = 20.0) -> bool:
+    """Poll `condition` every 0.1 s until it is true (True) or `seconds` have passed (False):
+    for work a real Celery worker does in another process."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

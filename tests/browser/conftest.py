@@ -17,7 +17,8 @@ Helpers:
   teardown if any was seen.
 * `sign_in`, `switch_language` and `use_language` drive the real forms and cookies;
   `sign_in_staff` gives the browser a session made by the test client (staff need a second
-  factor).
+  factor); `act_as` is the axe suites' way in: the language cookie for "anonymous", a test
+  client session for anyone else.
 * page helpers the journeys share: `checked` (the page's language, and axe), `open_checked`,
   `click_and_load`, `htmx_ready`, `htmx_settled`, `tab_to`, and `organisation` (a company).
 """
@@ -26,7 +27,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -212,6 +213,24 @@ def sign_in_staff(page: Page, live_server_url: str, user: Any) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server_url}]
     )
+
+
+class People(Protocol):
+    """An axe suite's scene: the people its cases act as, by name."""
+
+    def person(self, who: str) -> Any: ...
+
+
+def act_as(
+    page: Page, context: BrowserContext, url: str, scene: People, who: str, language: str
+) -> None:
+    """Become `who` of `scene` before a case opens its page: an anonymous visitor only chooses
+    the language (cookie); anyone else gets a session made by the test client (staff sign in
+    with a second factor, and the login form itself is driven in the journeys)."""
+    if who == "anonymous":
+        use_language(context, url, language)
+    else:
+        sign_in_staff(page, url, scene.person(who))
 
 
 def organisation(name: str) -> Organisation:

@@ -56,12 +56,11 @@ from regions.models import Region, RegionRole
 from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
+    act_as,
     assert_no_axe_violations,
     htmx_ready,
     htmx_settled,
     organisation,
-    sign_in_staff,
-    use_language,
 )
 from tests.factories_dissemination import EventFactory, RegistrationFactory
 from tests.factories_obstacles import ObstacleFactory
@@ -792,17 +791,6 @@ CASES: dict[str, Case] = {
 KNOWN: dict[str, str] = {}
 
 
-def _as(
-    page: Page, context: BrowserContext, url: str, scene: Scene, who: str, language: str
-) -> None:
-    if who == "anonymous":
-        use_language(context, url, language)
-    else:
-        # A session made by the test client: staff sign in with a second factor, and the login
-        # form itself is driven in the journey.
-        sign_in_staff(page, url, scene.person(who))
-
-
 def _params() -> list[Any]:
     return [
         pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
@@ -824,7 +812,7 @@ def test_dissemination_page_is_accessible(
     name: str,
 ) -> None:
     case = CASES[name]
-    _as(page, context, live_server.url, scene, case.who, language)
+    act_as(page, context, live_server.url, scene, case.who, language)
     if case.refused:
         console_errors.allow(r"status of 40[09] ")
     path = case.path(scene)

@@ -49,13 +49,12 @@ from regions.models import Region
 from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
+    act_as,
     assert_no_axe_violations,
     htmx_ready,
     htmx_settled,
     organisation,
-    sign_in_staff,
     tab_to,
-    use_language,
 )
 from tests.factories_obstacles import ObstacleFactory, actor, category, make_reviewer
 from tests.factories_process import make_company_member, make_partnership, make_region_person
@@ -496,17 +495,6 @@ CASES: dict[str, Case] = {
 }
 
 
-def _as(
-    page: Page, context: BrowserContext, url: str, scene: Scene, who: str, language: str
-) -> None:
-    if who == "anonymous":
-        use_language(context, url, language)
-    else:
-        # A session made by the test client: staff sign in with a second factor, and the login
-        # form itself is driven in the journey.
-        sign_in_staff(page, url, scene.person(who))
-
-
 @pytest.mark.parametrize("name", list(CASES))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_obstacle_page_is_accessible(
@@ -519,7 +507,7 @@ def test_obstacle_page_is_accessible(
     name: str,
 ) -> None:
     case = CASES[name]
-    _as(page, context, live_server.url, scene, case.who, language)
+    act_as(page, context, live_server.url, scene, case.who, language)
     if case.refused:
         console_errors.allow(r"status of 40[09] ")
     path = case.path(scene)
@@ -543,7 +531,7 @@ def test_a_note_is_linked_to_the_register_with_the_keyboard_only(
     page: Page, context: BrowserContext, live_server: Any, scene: Scene, language: str
 ) -> None:
     note = scene.open_note
-    _as(page, context, live_server.url, scene, "member", language)
+    act_as(page, context, live_server.url, scene, "member", language)
     page.goto(f"/obstacles/links/notes/{note.pk}/")
     htmx_ready(page)
     page.evaluate("window.__sameDocument = true")

@@ -40,11 +40,10 @@ from reports.workflow import ReportError, ReportState
 from tests.browser.conftest import (
     BROWSER_TEST,
     ConsoleErrors,
+    act_as,
     assert_no_axe_violations,
     htmx_ready,
     organisation,
-    sign_in_staff,
-    use_language,
 )
 from tests.browser.test_reports import DOWNLOAD, POLLING, panel_form, purge_reports_queue
 from tests.factories_obstacles import MitigationFactory, ObstacleFactory
@@ -284,16 +283,6 @@ CASES: dict[str, Case] = {
 }
 
 
-def _as(
-    page: Page, context: BrowserContext, url: str, scene: Scene, who: str, language: str
-) -> None:
-    if who == "anonymous":
-        use_language(context, url, language)
-    else:
-        # Staff sign in with a second factor: a session made by the test client.
-        sign_in_staff(page, url, scene.person(who))
-
-
 @pytest.mark.parametrize("name", list(CASES))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_report_page_is_accessible(
@@ -306,7 +295,7 @@ def test_report_page_is_accessible(
     name: str,
 ) -> None:
     case = CASES[name]
-    _as(page, context, live_server.url, scene, case.who, language)
+    act_as(page, context, live_server.url, scene, case.who, language)
     path = case.path(scene)
     response = page.goto(path)
     assert response is not None

@@ -7,17 +7,9 @@ from django.core import mail
 
 from portal.accounts import services
 from tests.factories import UserFactory
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(condition, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_join_request_mail_is_sent_by_the_worker(celery_app, celery_worker) -> None:  # type: ignore[no-untyped-def]
@@ -29,7 +21,7 @@ def test_join_request_mail_is_sent_by_the_worker(celery_app, celery_worker) -> N
     )
     mail.outbox.clear()
     services.join_request_create(user=UserFactory(), organisation=org, message="Hello")
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the mail"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the mail"
     assert mail.outbox[0].to == ["org.admin@example.se"]
 
 

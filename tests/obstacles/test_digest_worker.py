@@ -1,6 +1,5 @@
 """The daily digest runs through a real Celery worker on the Redis broker, as beat sends it."""
 
-import time
 from typing import Any
 
 import pytest
@@ -10,19 +9,11 @@ from obstacles.tasks import send_review_digest
 from obstacles.workflow import ObstacleStatus
 from portal.core.models import AuditEvent
 from portal.core.tasks import send_email
+from tests.utils import wait_for
 
 from .test_entry_scene import *  # noqa: F403  (fixtures)
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(condition: Any, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_digest_task_reaches_the_reviewer_through_the_worker(
@@ -34,7 +25,7 @@ def test_the_digest_task_reaches_the_reviewer_through_the_worker(
 
     send_review_digest.delay()
 
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the digest"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the digest"
     message = mail.outbox[0]
     assert message.to == [reviewer.email]
     assert entry.title in message.body
@@ -44,5 +35,5 @@ def test_the_digest_task_reaches_the_reviewer_through_the_worker(
     # at a time in queue order, so the marker mail queued after it arrives once that run ended.
     send_review_digest.delay()
     send_email.delay(to=["marker@example.se"], subject="marker", body="")
-    assert _wait_for(lambda: len(mail.outbox) == 2), "the worker did not finish the queue"
+    assert wait_for(lambda: len(mail.outbox) == 2), "the worker did not finish the queue"
     assert [m.to for m in mail.outbox] == [[reviewer.email], ["marker@example.se"]]

@@ -1,6 +1,5 @@
 """Co-sharing mail leaves through a real Celery worker on the Redis broker, after the commit."""
 
-import time
 import uuid
 from typing import Any
 
@@ -13,17 +12,9 @@ from portal.accounts.services import organisation_create, role_grant
 from regions.models import Region, RegionRole
 from regions.services import region_assign_role
 from tests.factories import UserFactory
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(condition: Any, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_submitted_proposal_reaches_the_coordinators_through_the_worker(
@@ -60,7 +51,7 @@ def test_submitted_proposal_reaches_the_coordinators_through_the_worker(
 
     proposal_services.proposal_submit(actor=author, proposal=draft)
 
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the mail"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the mail"
     message = mail.outbox[0]
     assert message.to == ["ulla@uppsala.example.se"]
     assert "Sårfoton hemifrån" in message.subject + message.body

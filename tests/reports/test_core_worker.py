@@ -1,7 +1,6 @@
 """A real Celery worker on the Redis broker carries a request from queued to ready, on the
 `reports` queue, and renders a task delivered twice only once."""
 
-import time
 from typing import Any
 
 import pytest
@@ -13,17 +12,9 @@ from reports.tasks import render_report
 from reports.workflow import ReportState
 from tests.factories import UserFactory
 from tests.reports.pdfs import pdf_facts, pdf_text
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(condition: Any, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _state(pk: Any) -> str:
@@ -44,7 +35,9 @@ def test_a_request_goes_from_queued_to_ready_through_the_worker(
     )
     assert request.state == ReportState.QUEUED
 
-    assert _wait_for(lambda: _state(request.pk) == ReportState.READY), _state(request.pk)
+    assert wait_for(lambda: _state(request.pk) == ReportState.READY, seconds=60.0), _state(
+        request.pk
+    )
 
     row = ReportRequest.objects.select_related("report").get(pk=request.pk)
     assert row.attempts == 1 and row.report is not None
@@ -67,7 +60,9 @@ def test_a_task_delivered_twice_renders_once(
     )
     render_report.delay(str(request.pk))  # the broker redelivers the same message
     render_report.delay(str(request.pk))
-    assert _wait_for(lambda: _state(request.pk) == ReportState.READY), _state(request.pk)
+    assert wait_for(lambda: _state(request.pk) == ReportState.READY, seconds=60.0), _state(
+        request.pk
+    )
     # The solo worker takes messages in queue order: once a request asked for after the
     # duplicates is ready, the duplicates have run.
     marker = report_request(
@@ -77,7 +72,7 @@ def test_a_task_delivered_twice_renders_once(
         params={"region": ""},
         language="sv",
     )
-    assert _wait_for(lambda: _state(marker.pk) == ReportState.READY), _state(marker.pk)
+    assert wait_for(lambda: _state(marker.pk) == ReportState.READY, seconds=60.0), _state(marker.pk)
     assert RenderedReport.objects.count() == 2
     assert RenderedReport.objects.filter(requests=request).count() == 1
     row = ReportRequest.objects.get(pk=request.pk)
