@@ -377,9 +377,11 @@ def _names() -> list[Any]:
 
     def rows(qs: QuerySet[Any], table: str, *, order: str = "id") -> QuerySet[Any]:
         # No ordering inside the union: SQLite (the embedded default) refuses ORDER BY there.
-        return qs.order_by().annotate(
-            table=Value(table), a=F("name_sv"), b=F("name_en"), o=F(order)
-        ).values_list("table", "id", "a", "b", "o")
+        return (
+            qs.order_by()
+            .annotate(table=Value(table), a=F("name_sv"), b=F("name_en"), o=F(order))
+            .values_list("table", "id", "a", "b", "o")
+        )
 
     steps = ProcessStep.objects.filter(
         template__family=DEFAULT_FAMILY, template__region__isnull=True, template__is_current=True
