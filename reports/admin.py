@@ -1,6 +1,7 @@
 """Report requests and rendered files, read-only: only the services and the worker change them."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin import ReadOnlyAdminMixin
 
@@ -38,6 +39,15 @@ class RenderedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "language", "pages", "size", "render_seconds", "last_used_at"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "key", "sha256"]
-    # The file field is shown as its name only: private files have no public URL.
-    readonly_fields = [f.name for f in RenderedReport._meta.fields]
+    # The file is shown as its stored name only: private files have no public URL (the admin's
+    # default would render a link to one).
+    exclude = ["file"]
+    readonly_fields = [f.name for f in RenderedReport._meta.fields if f.name != "file"] + [
+        "stored_as"
+    ]
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, obj: RenderedReport) -> str:
+        return obj.file.name
+
     date_hierarchy = "last_used_at"

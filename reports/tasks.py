@@ -8,6 +8,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import Http404
 from redis.exceptions import RedisError
 
 from .services import (
@@ -93,9 +94,13 @@ def render_report(self: Any, request_id: str) -> str | None:
 
         # Not retried: past the soft time limit (it would take as long again), or a kind that
         # says why it refuses (e.g. too many obstacles for one compilation).
+        # The subject vanishing between the access check and the context (a partnership deleted
+        # mid-render) is "gone", not an error worth another try.
         refused = (
             ReportError.TOO_LONG
             if isinstance(cause, SoftTimeLimitExceeded)
+            else ReportError.SUBJECT_GONE
+            if isinstance(cause, Http404)
             else getattr(cause, "report_error", None)
         )
         if refused in ReportError.values:

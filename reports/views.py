@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -167,8 +167,10 @@ def _describe(report_request: ReportRequest) -> dict[str, Any]:
     """The request in words for its page: the report's title, subtitle and subject link."""
     spec = get_kind(report_request.kind)
     try:
-        title = str(spec.title(report_request.params, report_request.language))
-        subtitle = str(spec.subtitle(report_request.params, report_request.language))
+        # The document's own title, as it stands on its cover (in the report's language).
+        with translation.override(report_request.language):
+            title = str(spec.title(report_request.params, report_request.language))
+            subtitle = str(spec.subtitle(report_request.params, report_request.language))
     except Exception:  # a kind not finished yet, or a subject changed beyond recognition
         title, subtitle = str(spec.kind.label), ""
     return {

@@ -1,5 +1,6 @@
 """Asking for a report, and asking again after a failure."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,11 +15,21 @@ from ..workflow import IN_PROGRESS, ReportState, can_move
 # Part of every key: bump it when the print templates change meaningfully, so files made with
 # the old templates are no longer reused (they expire with the retention period).
 FORMAT_VERSION = 2
+# How long a reused file must still have before the retention sweep removes it.
+REUSE_MARGIN = timedelta(days=1)
 
 
 def report_key(*, kind: str, params: dict[str, Any], language: str, fingerprint: str) -> str:
     """Identical requests for identical data share one key, hence one rendered file."""
     return digest([FORMAT_VERSION, str(kind), params, str(language), fingerprint])
+
+
+def is_reusable(rendered: RenderedReport, *, now: Any) -> bool:
+    """Rule: a rendered file is handed out again while it is in storage and the retention sweep
+    will not remove it soon (made less than REPORTS_RETENTION_DAYS minus REUSE_MARGIN ago) –
+    a request for a file about to go would vanish with it."""
+    fresh_after = now - timedelta(days=settings.REPORTS_RETENTION_DAYS) + REUSE_MARGIN
+    return rendered.created_at > fresh_after and rendered_file_exists(rendered)
 
 
 def rendered_file_exists(rendered: RenderedReport) -> bool:
@@ -127,7 +138,7 @@ def report_request(
 
     now = timezone.now()
     rendered = RenderedReport.objects.filter(key=key).first()
-    reusable = rendered is not None and rendered_file_exists(rendered)
+    reusable = rendered is not None and is_reusable(rendered, now=now)
     if not reusable:
         _check_pending(user=user, client_address=client_address)
     fields: dict[str, Any] = {

@@ -22,11 +22,11 @@ from django.utils import timezone, translation
 
 from portal.core.notifications import MailKind, notify
 
-from ..documents import make_report_pdf
+from ..documents import RenderedDocument, make_report_pdf
 from ..kinds import get_kind
 from ..models import RenderedReport, ReportRequest
 from ..workflow import IN_PROGRESS, ReportError, ReportState
-from .requests import rendered_file_exists, report_key
+from .requests import is_reusable, report_key
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,13 @@ def report_requeue_after_error(*, request_id: Any, claim_token: uuid.UUID, detai
 
 
 def _store(
-    *, request: ReportRequest, key: str, fingerprint: str, title: str, pdf: Any, seconds: float
+    *,
+    request: ReportRequest,
+    key: str,
+    fingerprint: str,
+    title: str,
+    pdf: RenderedDocument,
+    seconds: float,
 ) -> RenderedReport:
     """Save the PDF privately under a random name and record it.
 
@@ -162,7 +168,7 @@ def _store(
     (the key is unique) likewise keeps theirs and drops ours."""
     now = timezone.now()
     existing = RenderedReport.objects.filter(key=key).first()
-    if existing is not None and rendered_file_exists(existing):
+    if existing is not None and is_reusable(existing, now=now):
         return existing
     rendered = existing or RenderedReport(
         key=key,
@@ -179,6 +185,7 @@ def _store(
     rendered.volumes = pdf.volumes
     rendered.render_seconds = seconds
     rendered.last_used_at = now
+    rendered.created_at = now  # a remade file's retention counts from now
     rendered.file.save(f"{uuid.uuid4().hex}{pdf.extension}", ContentFile(pdf.content), save=False)
     try:
         with transaction.atomic():
@@ -186,6 +193,11 @@ def _store(
     except IntegrityError:
         rendered.file.storage.delete(rendered.file.name)
         return RenderedReport.objects.get(key=key)
+    except BaseException:
+        # No row will ever point at the file (a database error, the soft time limit): remove it
+        # now, the retention sweep only finds files through their rows.
+        rendered.file.storage.delete(rendered.file.name)
+        raise
     if old_name:
         # The row's earlier file had vanished from storage; make sure no half of it lingers.
         rendered.file.storage.delete(old_name)
@@ -253,7 +265,7 @@ def report_render(*, request_id: Any) -> ReportRequest | None:
             kind=request.kind, params=request.params, language=language, fingerprint=fingerprint
         )
         rendered = RenderedReport.objects.filter(key=key).first()
-        if rendered is None or not rendered_file_exists(rendered):
+        if rendered is None or not is_reusable(rendered, now=timezone.now()):
             started = time.monotonic()
             pdf = make_report_pdf(spec, request.params, language)
             seconds = time.monotonic() - started

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from partnerships.models import ProcessStep, ProcessTemplate
 from partnerships.services.process import template_step_update
+from reports.documents import RenderedDocument
 from reports.models import RenderedReport, ReportKind, ReportRequest
-from reports.rendering import RenderedPdf, html_to_pdf, static_roots
+from reports.rendering import html_to_pdf, static_roots
 from reports.services import (
     report_claim,
     report_fail,
@@ -243,7 +244,7 @@ def test_a_second_render_of_the_same_key_keeps_the_existing_file() -> None:
     storage = rendered.file.storage
     folder = str(Path(rendered.file.name).parent)
     before = set(storage.listdir(folder)[1])
-    ours = RenderedPdf(content=b"%PDF-1.7 another copy", pages=1)
+    ours = RenderedDocument(content=b"%PDF-1.7 another copy", pages=1)
 
     kept = _store(
         request=request,
@@ -271,7 +272,7 @@ def test_a_row_whose_file_vanished_gets_the_new_file() -> None:
         key=rendered.key,
         fingerprint=rendered.fingerprint,
         title="Again",
-        pdf=RenderedPdf(content=b"%PDF-1.7 remade", pages=1),
+        pdf=RenderedDocument(content=b"%PDF-1.7 remade", pages=1),
         seconds=0.1,
     )
 
@@ -419,3 +420,39 @@ def test_asking_again_after_the_file_vanished_makes_a_new_one() -> None:
     assert again.state == ReportState.READY
     assert again.report is not None and again.report.file.storage.exists(again.report.file.name)
     assert client.get(reverse("reports:download", args=[again.pk])).status_code == 200
+
+
+def test_a_file_near_the_end_of_its_retention_is_not_handed_out_again(settings: Any) -> None:
+    """Reuse stops a day before the sweep would remove the file: asking again makes it anew
+    (the same row, a new file, its retention counted from now)."""
+    client = _signed_in(_english_user())
+    assert _ask(client).status_code == 302
+    first = ReportRequest.objects.get()
+    report_render(request_id=first.pk)
+    first.refresh_from_db()
+    rendered = first.report
+    assert rendered is not None
+    old_name = rendered.file.name
+    made = timezone.now() - timedelta(days=settings.REPORTS_RETENTION_DAYS) + timedelta(hours=2)
+    RenderedReport.objects.filter(pk=rendered.pk).update(created_at=made)
+
+    other = _signed_in(_english_user())
+    assert _ask(other).status_code == 302
+    again = ReportRequest.objects.exclude(pk=first.pk).get()
+    assert again.state == ReportState.QUEUED  # not the old file
+    report_render(request_id=again.pk)
+    again.refresh_from_db()
+    assert again.state == ReportState.READY and again.report_id == rendered.pk
+    renewed = RenderedReport.objects.get(pk=rendered.pk)
+    assert renewed.file.name != old_name and renewed.created_at > made + timedelta(hours=1)
+
+
+def test_a_region_period_before_2000_is_refused_beside_the_start() -> None:
+    """Year 1 in Stockholm overflows the UTC arithmetic: it must be a form error, not a 500."""
+    from reports.kinds.region_activity import RegionActivityParams
+
+    form = RegionActivityParams(
+        data={"region": "uppsala", "start": "0001-01-01", "end": "0001-12-31"}
+    )
+    assert not form.is_valid()
+    assert "start" in form.errors and "2000" in form.errors["start"][0]

@@ -198,3 +198,16 @@ def test_an_anonymous_request_for_a_public_report_renders(
         )
     row = ReportRequest.objects.get(pk=request.pk)
     assert row.state == ReportState.READY and row.requested_by is None
+
+
+def test_a_subject_that_vanishes_after_the_access_check_fails_as_gone(
+    queued: ReportRequest,
+) -> None:
+    """The national guide passes the access check, but with no process template left its
+    context answers 404: the request fails as "gone" (nothing to try again), not as an error."""
+    from partnerships.models import ProcessTemplate
+
+    ProcessTemplate.objects.all().delete()
+    render_report.delay(str(queued.pk))
+    row = ReportRequest.objects.get(pk=queued.pk)
+    assert row.state == ReportState.FAILED and row.error_code == ReportError.SUBJECT_GONE

@@ -187,7 +187,7 @@ def test_the_swedish_report_keeps_swedish_letters_and_uses_swedish_labels(
     assert "Prövning av sårövervakning på distans" in text
     assert "Kontrollsumma (SHA-256)" in text
     assert f"Texten, version {version.number}" in text
-    assert "Inte godkänt ännu" in text
+    assert "Inget godkännande ännu" in text
     assert "Samverkansregler (SKR och Swedish Medtech)" in text
     assert "Bekräftad av Ulla Coord" in text
     assert "26 november 2026 09:30" in text

@@ -29,6 +29,9 @@ from ..base import ReportKindBase
 from . import figures
 from .figures import quarter_first_day, quarter_last_day
 
+# Nothing in the portal is older than this; earlier dates only risk overflowing the time zone
+# arithmetic (year 1 in Stockholm is before the first UTC instant Python can hold).
+EARLIEST_START = dt.date(2000, 1, 1)
 # The longest period one report covers (a funder's multi-year programme, not the whole history).
 MAX_YEARS = 3
 
@@ -72,6 +75,12 @@ class RegionActivityParams(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and start > timezone.localdate():
             self.add_error("start", _("The period cannot start after today."))
+        elif start and start < EARLIEST_START:
+            self.add_error(
+                "start",
+                _("The period cannot start before %(date)s.")
+                % {"date": date_format(EARLIEST_START, "j F Y")},
+            )
         if start and end:
             if end < start:
                 self.add_error("end", _("The end of the period must be on or after its start."))
