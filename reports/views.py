@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from . import selectors, services
 from .documents import ZIP
 from .forms import form_params, request_form
 from .kinds import get_kind
-from .models import RenderedReport, ReportKind, ReportRequest
+from .models import ReportKind, ReportRequest
 from .permissions import get_report_request_for_user_or_404
 from .workflow import ReportState
 
@@ -223,7 +223,7 @@ def download(request: HttpRequest, pk: Any) -> HttpResponseBase:
     if selectors.report_is_stale(report_request):
         # The request's page says that the data changed and offers a new report.
         return redirect(report_request)
-    RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=timezone.now())
+    services.report_downloaded(rendered=rendered)
     zipped = rendered.file.name.endswith(".zip")  # a compilation in volumes
     name = safe_filename(f"{rendered.title}{'.zip' if zipped else '.pdf'}")
     return file_response(

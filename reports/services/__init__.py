@@ -2,7 +2,14 @@
 person's retry and the periodic clean-up (see README.md for the states and moves)."""
 
 from .cleanup import reports_fail_stuck, reports_remove_expired
-from .requests import FORMAT_VERSION, TooManyPending, report_key, report_request, report_retry
+from .requests import (
+    FORMAT_VERSION,
+    TooManyPending,
+    report_downloaded,
+    report_key,
+    report_request,
+    report_retry,
+)
 from .work import (
     ClaimHeld,
     RenderInterrupted,
@@ -18,6 +25,7 @@ __all__ = [
     "RenderInterrupted",
     "TooManyPending",
     "report_claim",
+    "report_downloaded",
     "report_fail",
     "report_key",
     "report_render",

@@ -203,3 +203,10 @@ def report_retry(
     )
     transaction.on_commit(lambda: _enqueue(locked.pk))
     return locked
+
+
+def report_downloaded(*, rendered: RenderedReport) -> None:
+    """Rule: a download counts as use of the file (`last_used_at`, which the retention sweep
+    reads for files nobody asks for); it never extends a file's life past the retention from
+    when it was made."""
+    RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=timezone.now())
