@@ -162,6 +162,11 @@ class Registration(TimeStampedModel):
     consent_to_list = models.BooleanField(
         _("show my name and organisation on the attendee list"), default=False
     )
+    consent_to_share_contact = models.BooleanField(
+        _("let the other attendees see my email address"),
+        default=False,
+        help_text=_("So that they can contact you after the event. You can change this later."),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

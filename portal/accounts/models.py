@@ -38,6 +38,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Privacy: a person who closes their account, or whose account was inactive past
+    # PORTAL_INACTIVE_ACCOUNT_DAYS, is anonymised in the records that must be kept (see README).
+    closed_at = models.DateTimeField(_("account closed"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     objects = UserManager()
 

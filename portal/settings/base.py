@@ -325,3 +325,18 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 FORM_RENDERER = "portal.core.forms.PortalFormRenderer"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# --- Production grade (issue 7) ----------------------------------------------------------------
+# Each block below belongs to one piece of the work; edit only your own block.
+
+# [mail outbox]
+
+# [resilience]
+
+# [security events]
+
+# [audit and CSP reports]
+
+# [privacy]
+
+# [load and static]
