@@ -19,7 +19,7 @@ def client_address(request: HttpRequest) -> str:
 
     try:
         return str(get_adapter(request).get_client_ip(request))
-    except Exception:  # noqa: BLE001 - a malformed header must not stop the event being logged
+    except Exception:
         return str(request.META.get("REMOTE_ADDR", ""))
 
 
