@@ -3,11 +3,63 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from .validators import TEXT_MAX_LENGTH, validate_no_control_characters
+
+
+def harden_text_fields(fields: dict[str, forms.Field]) -> None:
+    """Every text field refuses control characters, and one without a limit gets
+    TEXT_MAX_LENGTH (a form error beside the field, and the browser's maxlength)."""
+    for field in fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        if validate_no_control_characters not in field.validators:
+            field.validators.append(validate_no_control_characters)
+        # A UUID or JSON field cleans to an object, not text: its own parsing bounds it.
+        if field.max_length is None and not isinstance(field, (forms.UUIDField, forms.JSONField)):
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+def cap_length(field: forms.Field, limit: int) -> None:
+    """Give a text field a tighter limit than it has (TEXT_MAX_LENGTH by default): the form
+    error beside the field says how long it is and may be."""
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+class InputHygieneMixin:
+    """For every form of the portal (through PortalForm and PortalModelForm): hostile text is
+    a form error beside its field, never a database error. A test holds every form to it."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        harden_text_fields(self.fields)
+
+    def full_clean(self) -> None:
+        # Again: a form may add fields in its own __init__, after this mixin's has run.
+        harden_text_fields(self.fields)
+        super().full_clean()  # type: ignore[misc]
+
+
+class PortalForm(InputHygieneMixin, forms.Form):
+    """The base of the portal's forms."""
+
+
+class PortalModelForm(InputHygieneMixin, forms.ModelForm):
+    """The base of the portal's model forms."""
 
 
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
