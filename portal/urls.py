@@ -21,4 +21,6 @@ urlpatterns = [
 
 handler403 = "portal.core.views.error_403"
 handler404 = "portal.core.views.error_404"
+# allauth's rate limits answer with it (sign-in, sign-up, password and email changes).
+handler429 = "portal.core.views.error_429"
 handler500 = "portal.core.views.error_500"

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import VersionedForm
+from portal.core.forms import PortalForm
 
 from .models import InnovationUnit, Region, RegionRole
 from .selectors import user_find_by_email
@@ -69,7 +70,7 @@ class InnovationUnitForm(VersionedForm):
         return data
 
 
-class RegionAssignmentForm(forms.Form):
+class RegionAssignmentForm(PortalForm):
     """A portal admin gives a registered person a role in a region."""
 
     email = forms.EmailField(

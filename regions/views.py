@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.pagecache import cached_page
 from reports.models import ReportKind
 from reports.selectors import report_panel
 
@@ -41,6 +42,7 @@ def _units_url(region: Region) -> str:
 
 @login_not_required
 @require_GET
+@cached_page
 def region_list(request: HttpRequest) -> HttpResponse:
     """All 21 regions, the ones in the programme first, with their number of units."""
     return render(request, "regions/region_list.html", {"regions": selectors.region_list_public()})
@@ -48,6 +50,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@cached_page
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A region's public page: description, contact, units by kind, its people, its next events
     and its latest publications and lessons learned; for its coordinators and sponsors and for

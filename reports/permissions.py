@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+from portal.core.security import access_refused
+
 from .kinds import get_kind
 from .models import ReportRequest
 
@@ -33,7 +35,10 @@ def get_report_request_for_user_or_404(request: HttpRequest, pk: Any) -> ReportR
         if pk is not None
         else None
     )
-    if report_request is None or not is_requester(request, report_request):
+    if report_request is None:
+        raise Http404
+    if not is_requester(request, report_request):
+        access_refused("report_request", pk, user=request.user)
         raise Http404
     get_kind(report_request.kind).check_access(request.user, report_request.params)
     return report_request

@@ -1,20 +1,22 @@
 """What the report pages and the panel on subject pages show."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .forms import request_form
 from .kinds import get_kind
 from .models import ReportRequest
-from .services.requests import report_key
+from .services.requests import WAITING_FOR_QUEUE, report_key
 from .workflow import IN_PROGRESS, ReportError, ReportState
 
 
@@ -43,6 +45,9 @@ class ReportStatus:
     advice: str
     # Ready, but the data changed since the file was made: the file is not served any more.
     stale: bool = False
+    # Waiting, and it will take longer: the broker could not take the task (Redis away), or no
+    # worker claimed it within REPORTS_REQUEUE_AFTER_SECONDS. The page says so.
+    delayed: bool = False
 
 
 def report_is_stale(report_request: ReportRequest) -> bool:
@@ -107,7 +112,20 @@ def report_status(report_request: ReportRequest, *, stale: bool = False) -> Repo
         error_message=error_message,
         advice=advice,
         stale=stale and state == ReportState.READY,
+        delayed=report_is_delayed(report_request),
     )
+
+
+def report_is_delayed(report_request: ReportRequest) -> bool:
+    """Rule: a waiting request whose task the broker could not take (it is handed over when
+    the broker is back), or that no worker claimed within REPORTS_REQUEUE_AFTER_SECONDS, will
+    take longer than usual, and the person is told so."""
+    if report_request.state != ReportState.QUEUED:
+        return False
+    if report_request.error_detail.startswith(WAITING_FOR_QUEUE):
+        return True
+    waited = timezone.now() - report_request.updated_at
+    return waited > timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
 
 
 @dataclass
@@ -151,17 +169,22 @@ def report_panel(
     params: dict[str, Any],
     form: forms.Form | None = None,
     error: str = "",
+    access_checked: bool = False,
 ) -> ReportPanel | None:
     """The panel for a subject page, or None when the person may not ask for this report
     (a private kind for a signed-out visitor, or a subject they may not see). Adds at most one
-    query to the page (the latest request), beyond what the kind's access check reads."""
+    query to the page (the latest request), beyond what the kind's access check reads.
+
+    `access_checked`: the page fetched the subject through the kind's own rule (the same
+    permission helper) just before, so the check is not read a second time."""
     spec = get_kind(kind)
     if not spec.public and not request.user.is_authenticated:
         return None
-    try:
-        spec.check_access(request.user, params)
-    except Http404:
-        return None
+    if not access_checked:
+        try:
+            spec.check_access(request.user, params)
+        except Http404:
+            return None
     latest = _latest_request(request, spec.subject_key(params), str(spec.kind.value))
     return ReportPanel(
         kind=spec.kind.value,

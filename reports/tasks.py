@@ -1,4 +1,5 @@
-"""The reports' background work: making a PDF (queue `reports`) and the nightly clean-up."""
+"""The reports' background work: making a PDF (queue `reports`), the hourly clean-up and the
+every-minute hand-over of requests the broker did not take."""
 
 import logging
 import random
@@ -19,6 +20,7 @@ from .services import (
     report_requeue_after_error,
     reports_fail_stuck,
     reports_remove_expired,
+    reports_requeue_waiting,
 )
 from .workflow import ReportError
 
@@ -143,3 +145,10 @@ def remove_expired_reports() -> dict[str, int]:
     """Celery beat: remove files past the retention period and fail requests nobody finished
     (see `services.cleanup`)."""
     return {"removed": reports_remove_expired(), "failed": reports_fail_stuck()}
+
+
+@shared_task(name="reports.tasks.requeue_waiting_reports", acks_late=True)
+def requeue_waiting_reports() -> dict[str, int]:
+    """Celery beat, every minute: hand over again the requests whose task the broker could not
+    take or lost (see `services.cleanup.reports_requeue_waiting`)."""
+    return reports_requeue_waiting()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.core.ratelimit import allow_per_minute
+from portal.core.security import export_logged
 from portal.core.uploads import PDF, file_response, safe_filename
 
 from . import selectors, services
@@ -226,11 +227,14 @@ def download(request: HttpRequest, pk: Any) -> HttpResponseBase:
     services.report_downloaded(rendered=rendered)
     zipped = rendered.file.name.endswith(".zip")  # a compilation in volumes
     name = safe_filename(f"{rendered.title}{'.zip' if zipped else '.pdf'}")
-    return file_response(
+    response = file_response(
         rendered.file,
         name=name,
         content_type=ZIP if zipped else PDF.content_type,
         cache_control="private, no-store",
+    )
+    return export_logged(
+        request, response, export="report", kind=report_request.kind, report=report_request.pk
     )
 
 

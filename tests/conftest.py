@@ -5,6 +5,7 @@ a missing service fails the run instead.
 """
 
 import importlib
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -55,6 +56,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason=missing[marker]))
         if "chromium" in missing and item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.skip(reason=missing["chromium"]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_through_the_outbox(django_test_environment: None) -> None:
+    """Django's test set-up swaps EMAIL_BACKEND for locmem; put the outbox back, so every test
+    sends mail as production does: written to OutgoingMail, handed to `deliver_mail` after the
+    commit, delivered to locmem (PORTAL_MAIL_DELIVERY_BACKEND), where `mail.outbox` shows it."""
+    settings.EMAIL_BACKEND = "portal.core.mail.OutboxBackend"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _security_events_captured(request: pytest.FixtureRequest) -> Iterator[None]:
+    """`portal.security` does not propagate to the root logger (its JSON lines go to standard
+    output on their own), where pytest's caplog listens: give it caplog's handlers too, so
+    `caplog.records` holds the security events and a failing test's report shows them."""
+    plugin = request.config.pluginmanager.get_plugin("logging-plugin")
+    handlers = [plugin.caplog_handler, plugin.report_handler] if plugin else []
+    security_logger = logging.getLogger("portal.security")
+    for handler in handlers:
+        security_logger.addHandler(handler)
+    yield
+    for handler in handlers:
+        security_logger.removeHandler(handler)
 
 
 @pytest.fixture(autouse=True)

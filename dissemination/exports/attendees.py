@@ -2,8 +2,9 @@
 
 UTF-8 with a byte-order mark, `;` between cells, CRLF line ends, times in Europe/Stockholm
 (see `portal.core.exports`). Every registration is a row (confirmed, waiting, cancelled), with
-the needs and email addresses only organisers see; every text cell a spreadsheet would read as a
-formula (a name typed as `=cmd|…`) gets a leading apostrophe.
+the needs only organisers see and the email addresses of those who agreed to share them; every
+text cell a spreadsheet would read as a formula (a name typed as `=cmd|…`) gets a leading
+apostrophe.
 """
 
 import csv
@@ -28,6 +29,7 @@ def header_row() -> list[str]:
         _("Email"),
         _("Dietary or accessibility needs"),
         _("Shown on the attendee list"),
+        _("Email address shared"),
         _("Status"),
         _("Place in the waiting list"),
         _("Registered at"),
@@ -44,11 +46,14 @@ def _yes_no(value: bool | None) -> str:
 def attendee_row(registration: Registration) -> list[Any]:
     """One registration as a row; needs a row read through `attendee_rows`."""
     return [
-        registration.name,
+        # An anonymised person's registration has no name left: "Former user".
+        registration.name or str(registration.user),
         registration.organisation,
-        registration.user.email,
+        # Only with the consent given at registration (the portal mails everyone itself).
+        registration.user.email if registration.consent_to_share_contact else "",
         registration.needs,
         _yes_no(registration.consent_to_list),
+        _yes_no(registration.consent_to_share_contact),
         registration.get_status_display(),
         getattr(registration, "queue_place", None) or "",
         local_datetime(getattr(registration, "registered_at", registration.created_at)),

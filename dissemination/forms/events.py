@@ -25,7 +25,7 @@ from partnerships.models import Partnership
 from partnerships.permissions import coordinated_region_ids, partnerships_visible_to
 from portal.accounts.forms import VersionedForm
 from portal.accounts.permissions import is_portal_admin
-from portal.core.forms import differs_from_stored
+from portal.core.forms import PortalForm, differs_from_stored
 from portal.core.i18n import current_language
 from regions.models import Region
 
@@ -383,7 +383,7 @@ class EventForm(VersionedForm):
 # --- Moves -------------------------------------------------------------------------------------
 
 
-class EventMoveForm(forms.Form):
+class EventMoveForm(PortalForm):
     """The confirmation of a move: the new time for a reschedule, the reason for postponing or
     cancelling (required; everyone registered reads it), nothing more for publishing."""
 

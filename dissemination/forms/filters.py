@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.forms import PortalForm
 from regions.models import Region
 
 from ..models import CONTENT_LANGUAGES, EventKind, PublicationKind
@@ -35,7 +36,7 @@ def _region_choices(regions: Sequence[Region]) -> list[tuple[str, Any]]:
     ]
 
 
-class _FilterForm(forms.Form):
+class _FilterForm(PortalForm):
     """Filters read from the URL: never required, each wrong value reported on its own."""
 
     def cleaned(self, name: str) -> Any:

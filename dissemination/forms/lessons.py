@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from obstacles.forms.entries import FORMATTING_HELP, editable_text
 from partnerships.models import Partnership, ProcessStep
 from portal.accounts.forms import VersionedForm
-from portal.core.forms import differs_from_stored
+from portal.core.forms import PortalForm, differs_from_stored
 from portal.core.i18n import current_language
 
 from ..models import CONTENT_LANGUAGES, Lesson
@@ -119,7 +119,7 @@ class LessonForm(VersionedForm):
         return str(value or "")
 
 
-class LessonMoveForm(forms.Form):
+class LessonMoveForm(PortalForm):
     """A move's confirmation: the reason (required where the workflow says; the service checks)
     and the version the person looked at."""
 
@@ -142,7 +142,7 @@ class LessonMoveForm(forms.Form):
     )
 
 
-class LessonFilterForm(forms.Form):
+class LessonFilterForm(PortalForm):
     """The public list's filters, as they stand in the URL. A value that is not on offer (an
     edited or outdated link) is reported beside its field and left out."""
 

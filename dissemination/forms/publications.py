@@ -25,7 +25,7 @@ from partnerships.models import Partnership
 from partnerships.permissions import partnerships_visible_to
 from portal.accounts.forms import VersionedForm
 from portal.accounts.permissions import is_portal_admin
-from portal.core.forms import differs_from_stored
+from portal.core.forms import PortalForm, differs_from_stored
 from portal.core.i18n import current_language
 from regions.models import Region
 
@@ -313,7 +313,7 @@ MOVE_BUTTONS = {
 }
 
 
-class PublicationMoveForm(forms.Form):
+class PublicationMoveForm(PortalForm):
     """Confirming a move: withdrawing asks why (kept with the publication); publishing asks
     nothing. The hidden version makes a move made on a stale page a conflict, not a surprise."""
 

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
+
 from ..models import Event, Publication
 from ..selectors.reach import ReachScope
 from ..services.reach import EARLIEST_DAY, MAX_VALUE, NOTES_MAX, metrics_for
@@ -26,7 +28,7 @@ class FigureField(forms.IntegerField):
         return super().to_python(value)
 
 
-class ReachEntryForm(forms.Form):
+class ReachEntryForm(PortalForm):
     """One figure for an event or a publication: what was counted, how many, on which day, and
     notes (plain text, e.g. where the figure comes from)."""
 
@@ -92,7 +94,7 @@ class ReachEntryForm(forms.Form):
         return day
 
 
-class ReachFilterForm(forms.Form):
+class ReachFilterForm(PortalForm):
     """The overview's region and period; both live in the URL. A region the user may not read
     is a 404 (the view checks it before this form); a bad year falls back to the last four
     quarters with the error shown beside the field."""

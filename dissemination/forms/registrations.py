@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.selectors import user_memberships
+from portal.core.forms import PortalForm
 
 from ..models import Registration
 
@@ -18,7 +19,7 @@ from ..models import Registration
 REGISTRATION_AUTO_ID = "registration-%s"
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PortalForm):
     name = forms.CharField(
         label=_("Your name"),
         max_length=150,
@@ -42,6 +43,16 @@ class RegistrationForm(forms.Form):
         label=_("Show my name and organisation to the other attendees"),
         required=False,
         help_text=_("Only people with a seat at this event and the organisers see the list."),
+    )
+    # Unticked by default, like the list: the organisers run the event through the portal's own
+    # mail (confirmation, changes, cancellation), so nobody needs the address without consent.
+    consent_to_share_contact = forms.BooleanField(
+        label=_("Let the organisers and the other attendees see my email address"),
+        required=False,
+        help_text=_(
+            "So that they can contact you about the event or after it. The other attendees see "
+            "it beside your name, so only if your name is shown too. You can change this later."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,6 +80,7 @@ class RegistrationForm(forms.Form):
             "organisation": data["organisation"],
             "needs": data["needs"],
             "consent_to_list": data["consent_to_list"],
+            "consent_to_share_contact": data["consent_to_share_contact"],
         }
 
 
@@ -77,7 +89,7 @@ _AS_VALUE = {"": None, "yes": True, "no": False}
 _AS_CHOICE = {None: "", True: "yes", False: "no"}
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PortalForm):
     """One choice per confirmed registration (`attended-<id>`). Each carries the value the page
     was drawn with, so only the rows this organiser changed are saved and a change another
     organiser made meanwhile to another row is not overwritten."""
@@ -89,7 +101,8 @@ class AttendanceForm(forms.Form):
         for registration in registrations:
             name = f"attended-{registration.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=registration.name,
+                # An anonymised person's registration has no name left: "Former user".
+                label=registration.name or str(registration.user),
                 choices=ATTENDED_CHOICES,
                 required=False,
                 initial=_AS_CHOICE[registration.attended],

@@ -113,6 +113,8 @@ class Event(TimeStampedModel, VersionedModel):
         indexes = [
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["region", "status", "starts_at"]),
+            # The calendar: events that have not ended yet (OR postponed, the status index).
+            models.Index(fields=["ends_at"], name="event_ends_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from partnerships.permissions import (
     sponsored_region_ids,
 )
 from portal.accounts.permissions import is_portal_admin
+from portal.core.security import access_refused
 
 from ..models import Event, Lesson, Publication
 from ..workflow import EVENT_PUBLIC_STATES, LessonStatus, PublicationStatus
@@ -102,6 +103,7 @@ def get_event_to_organise_or_404(user: Any, pk: Any) -> Event:
         Event.objects.select_related("region").filter(organised_scope(user), pk=_as_int(pk)).first()
     )
     if event is None or not can_organise(user, event):
+        access_refused("event", pk, user=user, exists=Event.objects.filter(pk=_as_int(pk)).exists)
         raise Http404
     return event
 
@@ -158,6 +160,7 @@ def get_lesson_for_user_or_404(user: Any, pk: Any) -> Lesson:
         .first()
     )
     if lesson is None:
+        access_refused("lesson", pk, user=user, exists=Lesson.objects.filter(pk=_as_int(pk)).exists)
         raise Http404
     return lesson
 

@@ -98,17 +98,21 @@ class LessonRow:
     moves: list[str]
 
 
-def partnership_lessons_context(*, user: Any, partnership: Partnership) -> dict[str, Any]:
+def partnership_lessons_context(
+    *, user: Any, partnership: Partnership, visible: bool = False
+) -> dict[str, Any]:
     """The lessons-learned section of a partnership page: its lessons the user may
     see, and what the user may do with them.
 
     Only for people who may see the partnership (an empty dict otherwise: the partial then
-    renders nothing). Every lesson of the partnership is listed with its status, drafts too;
-    those who may work on it get "Write a lesson learned", edit links while a lesson is a draft or
-    changes were asked, and "Send for review"; reviewers get the way to their decision.
+    renders nothing); `visible=True` when the caller fetched the partnership through
+    `get_partnership_for_user_or_404` (the same rule, not read twice). Every lesson of the
+    partnership is listed with its status, drafts too; those who may work on it get "Write a
+    lesson learned", edit links while a lesson is a draft or changes were asked, and "Send for
+    review"; reviewers get the way to their decision.
 
     Rendered by `templates/dissemination/partials/partnership_lessons.html`."""
-    if not can_view_partnership(user, partnership):
+    if not visible and not can_view_partnership(user, partnership):
         return {}
     can_write = can_write_lesson(user, partnership)
     can_review = can_review_lessons_of(user, partnership)

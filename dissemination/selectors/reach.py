@@ -280,80 +280,23 @@ def reach_by_quarter(
 ) -> list[QuarterReach]:
     """Each of `quarters` (in the order given) with its figures; see the module docstring for
     what counts. `region_ids` None means every region; `include_national` adds national events
-    and publications. Four queries, however many rows."""
+    and publications. Four queries, however many rows (the per-item figures of
+    `_period_tallies`, added up by quarter: the two always agree)."""
     if not quarters:
         return []
-    rows = {q: QuarterReach(year=q[0], quarter=q[1]) for q in quarters}
     start, end = period_bounds(quarters)
-    tz = stockholm()
+    return _quarter_rows(_period_tallies(region_ids, include_national, start, end), quarters)
 
-    events = (
-        Event.objects.filter(_held_events(region_ids, include_national, start, end))
-        .annotate(q=TruncQuarter("starts_at", tzinfo=tz))
-        .order_by()
-        .values("q")
-        .annotate(
-            held=Count("id", distinct=True),
-            confirmed=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-        )
-    )
-    for row in events:
-        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
-        if target is not None:
-            target.events += row["held"]
-            target.registrations_portal += row["confirmed"]
-            target.attendance_portal += row["attended"]
 
-    publications = (
-        Publication.objects.filter(
-            _published_publications(region_ids, include_national, start, end)
-        )
-        .annotate(q=TruncQuarter("published_on"))
-        .order_by()
-        .values("q")
-        .annotate(n=Count("id"))
-    )
-    for row in publications:
-        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
-        if target is not None:
-            target.publications += row["n"]
-
-    downloads = (
-        DownloadCount.objects.filter(
-            region_rule(region_ids, include_national, path="publication__region"),
-            day__gte=start,
-            day__lt=end,
-        )
-        .annotate(q=TruncQuarter("day"))
-        .order_by()
-        .values("q")
-        .annotate(n=Sum("count"))
-    )
-    for row in downloads:
-        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
-        if target is not None:
-            target.downloads_portal += row["n"] or 0
-
-    logged = (
-        ReachEntry.objects.filter(
-            _counted_entries(region_ids, include_national),
-            counted_on__gte=start,
-            counted_on__lt=end,
-        )
-        .annotate(q=TruncQuarter("counted_on"))
-        .order_by()
-        .values("q", "metric")
-        .annotate(n=Sum("value"))
-    )
-    for row in logged:
-        target = rows.get(_quarter_key(row["q"]))  # type: ignore[arg-type]
-        name = _LOGGED_FIELD.get(row["metric"])
-        if target is not None and name:
-            setattr(target, name, getattr(target, name) + (row["n"] or 0))
-
+def _quarter_rows(
+    tallies: dict["ItemKey", "_Tally"], quarters: list[Quarter]
+) -> list[QuarterReach]:
+    rows = {q: QuarterReach(year=q[0], quarter=q[1]) for q in quarters}
+    for tally in tallies.values():
+        for quarter, figures in tally.quarters.items():
+            target = rows.get(quarter)
+            if target is not None:
+                target.add(figures)
     return [rows[q] for q in quarters]
 
 
@@ -376,6 +319,8 @@ class _Tally:
     # The local day it took place or was published (its quarter in the CSV).
     day: dt.date
     starts_at: dt.datetime | None = None
+    # The same figures by the quarter they belong to (they add up to `figures`).
+    quarters: dict[Quarter, ReachFigures] = field(default_factory=dict)
 
     def rank(self, key: ItemKey) -> tuple[int, dt.date, bool, float, int]:
         """Most people reached first; then by day, events first, by start time, by id."""
@@ -387,18 +332,29 @@ class _Tally:
 def _period_tallies(
     region_ids: frozenset[int] | None, include_national: bool, start: dt.date, end: dt.date
 ) -> dict[ItemKey, _Tally]:
-    """Every event and publication with figures in the period, with its own figures (by the
-    same rules as `reach_by_quarter`, so they add up to its totals). Four aggregate queries
-    reading only ids, dates and numbers – no correlated subqueries, so the plans stay cheap
-    at any volume."""
+    """Every event and publication with figures in the period, with its own figures, whole and
+    by quarter (see the module docstring for what counts; `reach_by_quarter` adds these up).
+    Four aggregate queries reading only ids, dates and numbers – no correlated subqueries, so
+    the plans stay cheap at any volume."""
     tallies: dict[ItemKey, _Tally] = {}
 
-    def tally(key: ItemKey, *, starts_at: Any = None, published_on: Any = None) -> ReachFigures:
+    def add(
+        key: ItemKey,
+        when: Any,
+        name: str,
+        value: int,
+        *,
+        starts_at: Any = None,
+        published_on: Any = None,
+    ) -> None:
         found = tallies.get(key)
         if found is None:
             day = timezone.localtime(starts_at, stockholm()).date() if starts_at else published_on
             found = tallies[key] = _Tally(figures=ReachFigures(), day=day, starts_at=starts_at)
-        return found.figures
+        quarter = _quarter_key(when)
+        assert quarter is not None
+        for figures in (found.figures, found.quarters.setdefault(quarter, ReachFigures())):
+            setattr(figures, name, getattr(figures, name) + value)
 
     held = (
         Event.objects.filter(_held_events(region_ids, include_national, start, end))
@@ -412,10 +368,10 @@ def _period_tallies(
         )
     )
     for row in held:
-        figures = tally((_EVENT, row["pk"]), starts_at=row["starts_at"])
-        figures.events = 1
-        figures.registrations_portal = row["confirmed"]
-        figures.attendance_portal = row["attended"]
+        key, when = (_EVENT, row["pk"]), row["starts_at"]
+        add(key, when, "events", 1, starts_at=when)
+        add(key, when, "registrations_portal", row["confirmed"], starts_at=when)
+        add(key, when, "attendance_portal", row["attended"], starts_at=when)
 
     published = (
         Publication.objects.filter(
@@ -425,7 +381,7 @@ def _period_tallies(
         .values_list("pk", "published_on")
     )
     for pk, published_on in published:
-        tally((_PUBLICATION, pk), published_on=published_on).publications = 1
+        add((_PUBLICATION, pk), published_on, "publications", 1, published_on=published_on)
 
     downloads = (
         DownloadCount.objects.filter(
@@ -433,15 +389,19 @@ def _period_tallies(
             day__gte=start,
             day__lt=end,
         )
+        .annotate(q=TruncQuarter("day"))
         .order_by()
-        .values("publication_id", "publication__published_on")
+        .values("publication_id", "publication__published_on", "q")
         .annotate(n=Sum("count"))
     )
     for row in downloads:
-        figures = tally(
-            (_PUBLICATION, row["publication_id"]), published_on=row["publication__published_on"]
+        add(
+            (_PUBLICATION, row["publication_id"]),
+            row["q"],
+            "downloads_portal",
+            row["n"] or 0,
+            published_on=row["publication__published_on"],
         )
-        figures.downloads_portal += row["n"] or 0
 
     logged = (
         ReachEntry.objects.filter(
@@ -449,9 +409,15 @@ def _period_tallies(
             counted_on__gte=start,
             counted_on__lt=end,
         )
+        .annotate(q=TruncQuarter("counted_on"))
         .order_by()
         .values(
-            "event_id", "publication_id", "metric", "event__starts_at", "publication__published_on"
+            "event_id",
+            "publication_id",
+            "metric",
+            "event__starts_at",
+            "publication__published_on",
+            "q",
         )
         .annotate(n=Sum("value"))
     )
@@ -460,13 +426,21 @@ def _period_tallies(
         if not name:
             continue
         if row["event_id"]:
-            figures = tally((_EVENT, row["event_id"]), starts_at=row["event__starts_at"])
+            add(
+                (_EVENT, row["event_id"]),
+                row["q"],
+                name,
+                row["n"] or 0,
+                starts_at=row["event__starts_at"],
+            )
         else:
-            figures = tally(
+            add(
                 (_PUBLICATION, row["publication_id"]),
+                row["q"],
+                name,
+                row["n"] or 0,
                 published_on=row["publication__published_on"],
             )
-        setattr(figures, name, getattr(figures, name) + (row["n"] or 0))
     return tallies
 
 
@@ -578,7 +552,12 @@ def reach_top_items(
     if not quarters or limit <= 0:
         return TopItems(items=[], total=0)
     start, end = period_bounds(quarters)
-    tallies = _period_tallies(region_ids, include_national, start, end)
+    return _top_items(_period_tallies(region_ids, include_national, start, end), limit)
+
+
+def _top_items(tallies: dict[ItemKey, _Tally], limit: int) -> TopItems:
+    if limit <= 0:
+        return TopItems(items=[], total=0)
     best = heapq.nsmallest(limit, tallies.items(), key=lambda pair: pair[1].rank(pair[0]))
     wanted = {
         kind: [pk for (k, pk), _tally in best if k == kind] for kind in (_EVENT, _PUBLICATION)
@@ -589,6 +568,22 @@ def reach_top_items(
         found.update({(kind, pk): item for pk, item in rows.items()})
     items = [_item_reach(found[key], tally) for key, tally in best if key in found]
     return TopItems(items=items, total=len(tallies))
+
+
+def reach_overview_figures(
+    *,
+    region_ids: frozenset[int] | None,
+    include_national: bool,
+    quarters: list[tuple[int, int]],
+    limit: int = TOP_ITEMS,
+) -> tuple[list[QuarterReach], TopItems]:
+    """`reach_by_quarter` and `reach_top_items` for the overview page from one read of the
+    figures: six queries, however many rows."""
+    if not quarters:
+        return [], TopItems(items=[], total=0)
+    start, end = period_bounds(quarters)
+    tallies = _period_tallies(region_ids, include_national, start, end)
+    return _quarter_rows(tallies, quarters), _top_items(tallies, limit)
 
 
 # --- One event or publication ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateTimeField,
     F,
@@ -122,12 +123,20 @@ def own_registration(*, user: Any, event: Event) -> Registration | None:
     )
 
 
-def attendee_names(*, event: Event) -> list[tuple[str, str]]:
-    """ "Who's coming": name and organisation of the confirmed attendees who consented."""
+def attendee_names(*, event: Event) -> list[tuple[str, str, str]]:
+    """ "Who's coming": name and organisation of the confirmed attendees who consented to be
+    listed, and the email address of those who also consented to share it ("" otherwise)."""
     return list(
         Registration.objects.filter(event=event, status=RS.CONFIRMED, consent_to_list=True)
+        .annotate(
+            shared_email=Case(
+                When(consent_to_share_contact=True, then=F("user__email")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
         .order_by("name", "pk")
-        .values_list("name", "organisation")
+        .values_list("name", "organisation", "shared_email")
     )
 
 

@@ -57,13 +57,19 @@ def _plain_text(text: str, *, max_length: int) -> str:
 
 
 def _clean_details(
-    *, name: str, organisation: str, needs: str, consent_to_list: bool
+    *,
+    name: str,
+    organisation: str,
+    needs: str,
+    consent_to_list: bool,
+    consent_to_share_contact: bool,
 ) -> dict[str, Any]:
     fields = {
         "name": single_line(name)[:150],
         "organisation": single_line(organisation)[:200],
         "needs": _plain_text(needs, max_length=2000),
         "consent_to_list": bool(consent_to_list),
+        "consent_to_share_contact": bool(consent_to_share_contact),
     }
     if not fields["name"]:
         raise ValidationError(
@@ -141,6 +147,7 @@ def registration_create(
     organisation: str = "",
     needs: str = "",
     consent_to_list: bool = False,
+    consent_to_share_contact: bool = False,
 ) -> Registration:
     """Register `user` for `event`: a seat while there is one, else a place at the back of the
     waiting list (`queued_at` = now).
@@ -162,7 +169,11 @@ def registration_create(
     if reason:
         raise ValidationError(reason, code="closed")
     fields = _clean_details(
-        name=name, organisation=organisation, needs=needs, consent_to_list=consent_to_list
+        name=name,
+        organisation=organisation,
+        needs=needs,
+        consent_to_list=consent_to_list,
+        consent_to_share_contact=consent_to_share_contact,
     )
     # People already waiting come before a newcomer: seats that are free while someone waits
     # (a capacity raised outside the services) go to the queue first.
@@ -244,14 +255,22 @@ def registration_cancel(*, user: Any, event: Event) -> Registration:
 
 
 @transaction.atomic
-def registration_consent(*, user: Any, event: Event, consent_to_list: bool) -> Registration:
-    """Show (True) or stop showing (False) `user`'s name and organisation to the other
-    attendees ("Who's coming"), keeping their seat or place in the queue.
+def registration_consent(
+    *,
+    user: Any,
+    event: Event,
+    consent_to_list: bool | None = None,
+    consent_to_share_contact: bool | None = None,
+) -> Registration:
+    """Change what the person lets others see, keeping their seat or place in the queue: their
+    name and organisation on the attendee list ("Who's coming", `consent_to_list`), and their
+    email address to the organisers and, beside their name, to the other attendees
+    (`consent_to_share_contact`). None leaves a choice as it is.
 
     Locks the person's active registration (a seat or a place in the queue); a choice that is
     already stored changes nothing and writes no audit row (a double click). Refused
     (ValidationError, code "not_registered") when the person holds neither. The organisers see
-    the choice in their attendee list; nobody is mailed.
+    the choices in their attendee list; nobody is mailed.
     """
     registration = (
         Registration.objects.select_for_update()
@@ -262,16 +281,24 @@ def registration_consent(*, user: Any, event: Event, consent_to_list: bool) -> R
     )
     if registration is None:
         raise ValidationError(_("You are not registered for this event."), code="not_registered")
-    wanted = bool(consent_to_list)
-    if registration.consent_to_list == wanted:
+    wanted = {
+        field: bool(value)
+        for field, value in (
+            ("consent_to_list", consent_to_list),
+            ("consent_to_share_contact", consent_to_share_contact),
+        )
+        if value is not None and bool(value) != getattr(registration, field)
+    }
+    if not wanted:
         return registration
-    registration.consent_to_list = wanted
-    registration.save(update_fields=["consent_to_list", "updated_at"])
+    for field, value in wanted.items():
+        setattr(registration, field, value)
+    registration.save(update_fields=[*wanted, "updated_at"])
     audit_record(
         actor=user,
         action="registration.consent",
         target=registration,
-        data={"event": event.pk, "consent_to_list": wanted},
+        data={"event": event.pk, **wanted},
     )
     return registration
 

@@ -29,6 +29,7 @@ from partnerships.permissions import can_view_partnership
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.editing import form_on_stored_version, save_edit, save_new
 from portal.core.forms import apply_validation_error
+from portal.core.pagecache import cached_page
 
 from ..forms.lessons import LessonFilterForm, LessonForm, LessonMoveForm
 from ..models import Lesson
@@ -114,6 +115,7 @@ CHANGED = gettext_lazy(
 
 @login_not_required
 @require_GET
+@cached_page
 def lesson_list(request: HttpRequest) -> HttpResponse:
     """Published lessons, newest first, filtered by region and step (in the URL); a value not on
     offer is reported beside its field and left out."""

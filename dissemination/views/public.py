@@ -18,6 +18,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from portal.core.pagecache import cached_page
+
 from ..forms.filters import ArchiveFilterForm, CalendarFilterForm
 from ..permissions.base import get_event_for_user_or_404, get_publication_for_user_or_404
 from ..selectors.events import organiser_panel_context
@@ -73,6 +75,7 @@ def _page(request: HttpRequest, rows: Any) -> Page:
 
 @login_not_required
 @require_GET
+@cached_page
 def calendar(request: HttpRequest) -> HttpResponse:
     """Upcoming public events grouped by month, with filters (kind, region, language, online or
     on site) and links to subscribe to the calendar feeds."""
@@ -136,6 +139,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@cached_page
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An event's page: public when published, postponed or cancelled (the last two with a
     banner and the reason); a draft only for its organisers. The online link is never on the

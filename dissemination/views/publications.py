@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.editing import done_already, form_on_stored_version, save_new
 from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.security import export_logged
 from portal.core.uploads import file_response
 
 from ..forms.publications import (
@@ -307,6 +308,11 @@ def publication_download(request: HttpRequest, pk: int) -> FileResponse:
         and _first_download_today(request, publication)
     ):
         services.download_record(publication=publication)
+    if publication.status != PublicationStatus.PUBLISHED:
+        # A draft's file is not public yet: its organisers' downloads are logged.
+        return export_logged(
+            request, response, export="publication_draft", publication=publication.pk
+        )
     return response
 
 

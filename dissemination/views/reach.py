@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.core.forms import apply_validation_error
+from portal.core.security import export_logged
 
 from ..charts import Series, grouped_bar_chart
 from ..exports.reach import reach_csv_response
@@ -200,12 +201,9 @@ def reach_overview(request: HttpRequest) -> HttpResponse:
     scope, form, year, quarters = _scope_and_period(request)
     if request.method not in ("GET", "HEAD"):  # after the check: 404 for outsiders, any method
         return HttpResponseNotAllowed(["GET"])
-    rows = selectors.reach_by_quarter(
-        region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
-    )
-    # Only the events and publications that reached the most people: the page stays the same
-    # size however many there are; the CSV has every one.
-    top = selectors.reach_top_items(
+    # The quarters, and only the events and publications that reached the most people (the
+    # page stays the same size however many there are; the CSV has every one), from one read.
+    rows, top = selectors.reach_overview_figures(
         region_ids=scope.region_ids, include_national=scope.include_national, quarters=quarters
     )
     period = f"{rows[0].label} – {rows[-1].label}"
@@ -238,13 +236,14 @@ def reach_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     scope, _form, year, quarters = _scope_and_period(request)
     if request.method not in ("GET", "HEAD"):  # after the check: 404 for outsiders, any method
         return HttpResponseNotAllowed(["GET"])
-    return reach_csv_response(
+    response = reach_csv_response(
         scope=scope,
         quarters=quarters,
         year=year,
         base_url=request.build_absolute_uri("/"),
         language=get_language() or "sv",
     )
+    return export_logged(request, response, export="reach", scope=scope.key, year=year)
 
 
 urlpatterns: list[URLPattern] = [

@@ -23,12 +23,14 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
+from portal.core.pagecache import cached_page
+from portal.core.redirects import next_path
+from portal.core.security import export_logged
 
 from ..exports.attendees import attendees_csv_response
 from ..forms.registrations import AttendanceForm, RegistrationForm
@@ -117,12 +119,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def _back(request: HttpRequest, event: Event) -> str:
     """Where a cancel button sends the person back: the page it was on (a `next` on this site,
     e.g. My events), else the event page."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return event.get_absolute_url()
+    return next_path(request, request.POST.get("next"), default=event.get_absolute_url())
 
 
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,33 +147,46 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request, event))
 
 
-# The consent form's hidden field: "1" shows the person's name, "0" stops showing it.
+# The consent forms' hidden field: "1" gives the consent, "0" takes it back. One form per choice:
+# the name on the attendee list, and the email address to the organisers and attendees.
 _CONSENT_VALUES = {"1": True, "0": False}
+_CONSENT_FIELDS = ("consent_to_list", "consent_to_share_contact")
+
+
+def _consent_message(field: str, wanted: bool) -> str:
+    if field == "consent_to_list":
+        if wanted:
+            return _("The other attendees now see your name and organisation.")
+        return _("Your name is no longer shown to the other attendees.")
+    if wanted:
+        return _(
+            "The organisers now see your email address, and so do the attendees who see your name."
+        )
+    return _("Your email address is no longer shown to the organisers or the other attendees.")
 
 
 def registration_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show or stop showing one's name and organisation to the other attendees, keeping the
-    seat or the place in the queue (POST only)."""
+    """Give or take back one of the consents given at registration (shown on the attendee list;
+    email address shared), keeping the seat or the place in the queue (POST only)."""
     event = get_event_for_user_or_404(request.user, pk)
     if request.method != "POST":  # after the fetch: a hidden event answers 404 for any method
         return HttpResponseNotAllowed(["POST"])
-    wanted = _CONSENT_VALUES.get(request.POST.get("consent_to_list", ""))
+    sent = [field for field in _CONSENT_FIELDS if field in request.POST]
+    field = sent[0] if len(sent) == 1 else ""
+    wanted = _CONSENT_VALUES.get(request.POST.get(field, "")) if field else None
     try:
         if wanted is None:
             raise ValidationError(
                 _("Choose whether the other attendees may see your name."), code="invalid"
             )
-        services.registration_consent(user=request.user, event=event, consent_to_list=wanted)
+        services.registration_consent(user=request.user, event=event, **{field: wanted})
     except ValidationError as exc:
         error = " ".join(exc.messages)
         if _is_htmx(request):
             return _panel(request, event, error=error)
         messages.error(request, error)
         return redirect(_back(request, event))
-    if wanted:
-        message = _("The other attendees now see your name and organisation.")
-    else:
-        message = _("Your name is no longer shown to the other attendees.")
+    message = _consent_message(field, wanted)
     if _is_htmx(request):
         return _panel(request, event, message=message)
     messages.success(request, message)
@@ -184,6 +194,7 @@ def registration_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def my_registrations(request: HttpRequest) -> HttpResponse:
     """The person's registrations: upcoming events (with cancel buttons) and past ones."""
     mine = selectors.registrations_of_user(user=request.user)
@@ -244,7 +255,8 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttp
     event = get_event_attendees_or_404(request.user, pk)
     if request.method not in ("GET", "HEAD"):  # after the fetch: 404 for non-organisers
         return HttpResponseNotAllowed(["GET"])
-    return attendees_csv_response(event=event, language=get_language() or "sv")
+    response = attendees_csv_response(event=event, language=get_language() or "sv")
+    return export_logged(request, response, export="event_attendees", event_id=event.pk)
 
 
 urlpatterns: list[URLPattern] = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.accounts.forms import VersionedForm
+from portal.core.forms import PortalForm
 from portal.core.i18n import current_language
 
 from ..models import KnowledgeArticle, KnowledgeTopic, Obstacle
@@ -20,7 +21,7 @@ from .mitigations import ObstacleNumbersField, not_published_message, resolve_ob
 DATE_INPUT = "%Y-%m-%d"
 
 
-class ArticleFilterForm(forms.Form):
+class ArticleFilterForm(PortalForm):
     """The knowledge base's search and topic filter; both live in the URL (GET)."""
 
     q = forms.CharField(
@@ -163,7 +164,7 @@ MOVE_LABELS = {
 }
 
 
-class ArticleMoveForm(forms.Form):
+class ArticleMoveForm(PortalForm):
     """A reviewer publishes or unpublishes; the button pressed names the move."""
 
     move = forms.ChoiceField(choices=[(m, MOVE_LABELS[m]) for m in ARTICLE_MOVES])

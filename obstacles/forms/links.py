@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
 
-class NoteLinkSearchForm(forms.Form):
+
+class NoteLinkSearchForm(PortalForm):
     q = forms.CharField(
         label=_("Search the register"),
         help_text=_("Words from the obstacle, or its entry number (for example 42)."),
@@ -14,7 +16,7 @@ class NoteLinkSearchForm(forms.Form):
     )
 
 
-class NoteLinkForm(forms.Form):
+class NoteLinkForm(PortalForm):
     obstacle = forms.IntegerField(
         label=_("Entry number"),
         min_value=1,

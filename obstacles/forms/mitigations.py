@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from partnerships.models import Partnership
 from partnerships.permissions import partnerships_visible_to
 from portal.accounts.forms import VersionedForm
-from portal.core.forms import differs_from_stored
+from portal.core.forms import PortalForm, differs_from_stored
 from portal.core.i18n import current_language
 from regions.models import Region
 
@@ -233,7 +233,7 @@ MOVE_LABELS = {
 }
 
 
-class MitigationMoveForm(forms.Form):
+class MitigationMoveForm(PortalForm):
     """A reviewer's decision; the button pressed names the move. Reject and withdraw need a
     reason (the service says so beside the field)."""
 

@@ -6,13 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.core.forms import PortalForm
+
 from ..models import Endorsement, Severity
 from ..selectors.public import NATIONAL, PublicFilters
 
 SEARCH_MAX_LENGTH = 200
 
 
-class ObstacleFilterForm(forms.Form):
+class ObstacleFilterForm(PortalForm):
     """The compilation's search, filters and sort, as they stand in the URL.
 
     A value that is not on offer (an edited or outdated link) is reported beside its field and
@@ -117,7 +119,7 @@ class ObstacleFilterForm(forms.Form):
         )
 
 
-class EndorseForm(forms.Form):
+class EndorseForm(PortalForm):
     """ "We met this too", with an optional short note of where."""
 
     note = forms.CharField(

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from portal.core.forms import PortalForm
+
 from ..models import Obstacle
 from ..selectors.review import NATIONAL
 from ..workflow import MOVES_NEEDING_REASON, ObstacleMove
@@ -33,7 +35,7 @@ REASON_REQUIRED: dict[str, Any] = {
 }
 
 
-class ReviewQueueFilterForm(forms.Form):
+class ReviewQueueFilterForm(PortalForm):
     """GET filters of the review queue; they live in the URL so a filtered queue can be shared."""
 
     category = forms.ChoiceField(label=_("Category"), required=False)
@@ -51,7 +53,7 @@ class ReviewQueueFilterForm(forms.Form):
         ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(PortalForm):
     """One reviewer move on one entry. Each move has its own form on the page (`prefix` = the
     move), so an error and the typed reason stay with the move they belong to."""
 
@@ -133,7 +135,7 @@ class MoveForm(forms.Form):
         return cleaned
 
 
-class ReviewerNoteForm(forms.Form):
+class ReviewerNoteForm(PortalForm):
     text = forms.CharField(
         label=_("Add a private note"),
         max_length=5000,
@@ -146,7 +148,7 @@ class ReviewerNoteForm(forms.Form):
     )
 
 
-class EntryNumberForm(forms.Form):
+class EntryNumberForm(PortalForm):
     """ "Open entry number …" on the queue: reach any entry, e.g. a published one to withdraw."""
 
     entry = forms.IntegerField(

@@ -129,10 +129,18 @@ class Obstacle(TimeStampedModel, VersionedModel):
                 name="obstacle_merged_has_target",
             ),
         ]
+        # The compilation's three orders, each ending in the newest first and the id (the
+        # tie-breaker): a page is then a walk along one index, and a deep page's ids come from
+        # the index alone (portal.core.paging.page_rows).
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="obstacle_pub_idx"),
-            models.Index(fields=["status", "severity"], name="obstacle_sev_idx"),
-            models.Index(fields=["status", "endorsement_count"], name="obstacle_met_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="obstacle_pub_idx"),
+            models.Index(
+                fields=["status", "-severity", "-published_at", "-id"], name="obstacle_sev_idx"
+            ),
+            models.Index(
+                fields=["status", "-endorsement_count", "-published_at", "-id"],
+                name="obstacle_met_idx",
+            ),
             models.Index(fields=["status", "submitted_at"], name="obstacle_queue_idx"),
             models.Index(fields=["step_key"], name="obstacle_step_idx"),
         ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from portal.accounts.permissions import is_portal_admin
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
+from portal.core.security import access_refused
 
 from ..models import Obstacle
 from ..workflow import (
@@ -124,7 +125,10 @@ def get_obstacle_for_user_or_404(user: Any, pk: Any) -> Obstacle:
         .filter(pk=pk)
         .first()
     )
-    if obstacle is None or not can_view_obstacle(user, obstacle):
+    if obstacle is None:
+        raise Http404
+    if not can_view_obstacle(user, obstacle):
+        access_refused("obstacle", pk, user=user)
         raise Http404
     return obstacle
 

@@ -68,6 +68,8 @@ class PublishedResults:
     obstacles: QuerySet[Obstacle]
     # Nothing matched the words as such: these are the entries whose titles are spelt alike.
     similar_only: bool = False
+    # How many full-text matches there are, when the search already counted them.
+    count: int | None = None
 
 
 def published_obstacles() -> QuerySet[Obstacle]:
@@ -107,8 +109,11 @@ def search_query(q: str) -> SearchQuery:
 def obstacle_results(*, filters: PublicFilters) -> PublishedResults:
     """Published entries matching the filters and the search, in the chosen order.
 
-    With a search on PostgreSQL this runs one `EXISTS` query to decide between the full-text
-    results and the misspelling fallback; the queryset itself stays lazy.
+    With a search on PostgreSQL this runs one COUNT query (answered from the search index) to
+    decide between the full-text results and the misspelling fallback, and hands the number on
+    (`count`) so the page does not count again; the queryset itself stays lazy. (An EXISTS
+    with LIMIT 1 let PostgreSQL pick a sequential scan for a common word, and read the whole
+    table when nothing matched.)
     """
     qs = _filtered(published_obstacles(), filters)
     ordering = ORDERINGS.get(filters.sort)
@@ -120,11 +125,12 @@ def obstacle_results(*, filters: PublicFilters) -> PublishedResults:
         return PublishedResults(matched.order_by(*(ordering or NEWEST)))
     query = search_query(q)
     matched = qs.filter(search_vector=query)
-    if matched.exists():
+    count = matched.count()
+    if count:
         if ordering:
-            return PublishedResults(matched.order_by(*ordering))
+            return PublishedResults(matched.order_by(*ordering), count=count)
         ranked = matched.annotate(rank=SearchRank(F("search_vector"), query))
-        return PublishedResults(ranked.order_by("-rank", *NEWEST))
+        return PublishedResults(ranked.order_by("-rank", *NEWEST), count=count)
     ids = _similar_title_ids(qs, q)
     similar = qs.filter(pk__in=ids).annotate(similarity=TrigramWordSimilarity(q, "title"))
     return PublishedResults(

@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
+from portal.core.pagecache import cached_page
+from portal.core.paging import cached_count, page_rows
 from portal.core.ratelimit import allow_per_minute
 from reports.kinds.obstacles import params_for
 from reports.models import ReportKind
@@ -74,6 +76,7 @@ def _filter_query(request: HttpRequest, form: ObstacleFilterForm) -> str:
 
 @login_not_required
 @require_GET
+@cached_page
 def obstacle_list(request: HttpRequest) -> HttpResponse:
     """Published obstacles, 25 a page, with search, filters and sort in the URL (shareable).
 
@@ -86,9 +89,14 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, choices)
     filters = form.filters()
     results = obstacle_results(filters=filters)
-    page = Paginator(results.obstacles, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(results.obstacles, PER_PAGE)
+    if results.count is not None:  # the search counted its matches already
+        paginator.count = results.count
+    elif not filters.q:
+        paginator.count = cached_count(results.obstacles, key=f"obstacles:{filters}")
+    page = paginator.get_page(request.GET.get("page"))
     step_names = {s.key: s.name for s in choices["steps"]}
-    page.object_list = list(page.object_list)
+    page.object_list = page_rows(page)  # by id: a deep page skips index entries, not rows
     for obstacle in page.object_list:
         obstacle.step_name = step_names.get(obstacle.step_key, "")  # type: ignore[attr-defined]
         obstacle.excerpt = html_to_text(obstacle.description)  # type: ignore[attr-defined]
@@ -159,6 +167,7 @@ def _render_detail(
 
 @login_not_required
 @require_GET
+@cached_page
 def obstacle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An entry's page: public when published; its author and reviewers see it in other states
     too (with a banner).

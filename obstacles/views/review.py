@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.core.concurrency import ConcurrentEditError
+from portal.core.pagecache import cached_page
 
 from ..forms.review import (
     REVIEWER_MOVES,
@@ -104,6 +105,7 @@ def _reviewable_or_404(request: HttpRequest, pk: Any) -> Obstacle:
 
 
 @require_GET
+@cached_page
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Entries waiting for review, the longest waiting first, filtered by category and region."""
     _reviewer_or_404(request)

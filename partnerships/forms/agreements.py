@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
 from portal.core.i18n import current_language
 
 from ..agreement_rules import COLLABORATION_RULES
@@ -27,7 +28,7 @@ def _widget(variable: dict[str, Any]) -> forms.Widget:
     return forms.TextInput(attrs={"maxlength": TEXT_MAX})
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(PortalForm):
     """The clauses switched on, the region's role, the language, and one typed input per variable
     of the library. Variable values are only required for switched-on clauses (the service says
     which are missing); their types are checked here and again in the service."""
@@ -108,12 +109,12 @@ class AgreementForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.variables}
 
 
-class RuleCheckForm(forms.Form):
+class RuleCheckForm(PortalForm):
     rule = forms.ChoiceField(choices=COLLABORATION_RULES)
     done = forms.BooleanField(required=False)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PortalForm):
     """The hidden fields of an accept button: the party, and the version and checksum the person
     read. Anything else was not sent by the page."""
 

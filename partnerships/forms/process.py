@@ -7,14 +7,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
+from portal.core.forms import PortalForm, PortalModelForm, cap_length
 
 from ..models import ChecklistItem, PartnershipParty, PartyKind, ProcessStep
 from ..workflow import PartnershipAction
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
+# A step's guidance is on the public guide and in every process-guide PDF: ten times the
+# longest the default process has, so one edit cannot make them slow to render.
+GUIDANCE_MAX_LENGTH = 10_000
+DOCUMENTS_MAX_LENGTH = 2_000
 
 
-class StepBoundForm(forms.Form):
+class StepBoundForm(PortalForm):
     """Carries the step the person saw, so a second press of the same button moves nothing."""
 
     expected_step_id = forms.IntegerField(widget=forms.HiddenInput)
@@ -40,7 +45,7 @@ STATUS_CHOICES = [
 ]
 
 
-class StatusForm(forms.Form):
+class StatusForm(PortalForm):
     prefix = "status"
     action = forms.ChoiceField(label=_("What happens"), choices=STATUS_CHOICES)
     reason = forms.CharField(
@@ -58,7 +63,7 @@ class StatusForm(forms.Form):
             field.choices = [c for c in STATUS_CHOICES if c[0] in allowed]  # type: ignore[attr-defined]
 
 
-class GateApproveForm(forms.Form):
+class GateApproveForm(PortalForm):
     prefix = "gate"
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=REASON_WIDGET
@@ -70,7 +75,7 @@ class StepChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PortalForm):
     prefix = "doc"
     title = forms.CharField(label=_("Title"), max_length=200)
     step = StepChoiceField(
@@ -80,31 +85,39 @@ class DocumentForm(forms.Form):
         label=_("File"), help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 20 MB.")
     )
 
-    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Any, steps: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        """`steps`: the partnership's steps in order, when the page has read them already (a
+        blank form then lists them without a query; a sent form is checked by the query)."""
         super().__init__(*args, **kwargs)
-        step_field = self.fields["step"]
-        step_field.queryset = ProcessStep.objects.filter(  # type: ignore[attr-defined]
+        step_field: Any = self.fields["step"]
+        step_field.queryset = ProcessStep.objects.filter(
             template_id=partnership.template_id
         ).order_by("order")
         if not self.is_bound:
             self.initial["step"] = partnership.current_step_id
+            if steps is not None:
+                step_field.choices = [("", step_field.empty_label)] + [
+                    (step.pk, step_field.label_from_instance(step)) for step in steps
+                ]
 
 
-class MessageForm(forms.Form):
+class MessageForm(PortalForm):
     prefix = "msg"
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class ObstacleNoteForm(forms.Form):
+class ObstacleNoteForm(PortalForm):
     prefix = "obstacle"
     text = forms.CharField(
         label=_("The obstacle"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PartyAddForm(forms.Form):
+class PartyAddForm(PortalForm):
     prefix = "party"
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name")
@@ -116,7 +129,7 @@ class PartyAddForm(forms.Form):
     role = forms.CharField(label=_("Role in the partnership"), max_length=200, required=False)
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(PortalForm):
     prefix = "member"
     party = forms.ModelChoiceField(label=_("Party"), queryset=PartnershipParty.objects.none())
     email = forms.EmailField(
@@ -125,11 +138,20 @@ class MemberAddForm(forms.Form):
     )
     role = forms.CharField(label=_("Role"), max_length=150, required=False)
 
-    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Any, parties: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        """`parties`: the partnership's parties, when the page has read them already (a blank
+        form then lists them without a query; a sent form is checked by the query)."""
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = PartnershipParty.objects.filter(  # type: ignore[attr-defined]
+        party_field: Any = self.fields["party"]
+        party_field.queryset = PartnershipParty.objects.filter(
             partnership=partnership
         ).select_related("organisation", "region", "unit")
+        if not self.is_bound and parties is not None:
+            party_field.choices = [("", party_field.empty_label)] + [
+                (party.pk, party_field.label_from_instance(party)) for party in parties
+            ]
 
     def clean_email(self) -> Any:
         email = self.cleaned_data["email"].strip()
@@ -140,7 +162,7 @@ class MemberAddForm(forms.Form):
         return email
 
 
-class TemplateStepForm(forms.ModelForm):
+class TemplateStepForm(PortalModelForm):
     class Meta:
         model = ProcessStep
         fields = [
@@ -169,11 +191,17 @@ class TemplateStepForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for language in ("sv", "en"):
+            cap_length(self.fields[f"guidance_{language}"], GUIDANCE_MAX_LENGTH)
+            cap_length(self.fields[f"documents_{language}"], DOCUMENTS_MAX_LENGTH)
+
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or []}
 
 
-class ChecklistItemForm(forms.ModelForm):
+class ChecklistItemForm(PortalModelForm):
     class Meta:
         model = ChecklistItem
         fields = ["text_sv", "text_en", "help_sv", "help_en", "required"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import VersionedForm
 from portal.accounts.models import User
-from portal.core.forms import differs_from_stored
+from portal.core.forms import PortalForm, differs_from_stored
 from regions.models import Region
 
 from ..models import Call, CallCriterion, CollaborationKind, Proposal
@@ -128,7 +128,7 @@ class CallForm(VersionedForm):
         return {k: self.cleaned_data[k] for k in ("title", "description", "opens_at", "closes_at")}
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(PortalForm):
     title = forms.CharField(label=_("Criterion"), max_length=200, required=False)
     description = forms.CharField(
         label=_("What a reviewer looks for"),
@@ -160,7 +160,7 @@ def criteria_data(formset: Any) -> list[dict[str, Any]]:
 # --- Proposals ------------------------------------------------------------------------------
 
 
-class ProposalNewForm(forms.Form):
+class ProposalNewForm(PortalForm):
     organisation = forms.TypedChoiceField(label=_("On behalf of"), coerce=int)
     region = RegionChoiceField(
         label=_("Region"),
@@ -260,7 +260,7 @@ class ProposalForm(VersionedForm):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     message = forms.CharField(
         label=_("Message to the company"),
         max_length=5000,
@@ -270,7 +270,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PortalForm):
     reason = forms.CharField(
         label=_("Why do you withdraw it? (optional)"),
         max_length=2000,
@@ -279,7 +279,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalForm):
     file = forms.FileField(
         label=_("Attach a file"),
         help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 20 MB and 10 files."),
@@ -289,7 +289,7 @@ class AttachmentForm(forms.Form):
 # --- Reviews ----------------------------------------------------------------------------------
 
 
-class ReviewAssignForm(forms.Form):
+class ReviewAssignForm(PortalForm):
     email = forms.EmailField(
         label=_("Reviewer's email address"),
         help_text=_("The person must already have an account in the portal."),
@@ -308,7 +308,7 @@ class ReviewAssignForm(forms.Form):
 SCORE_CHOICES = [("", _("Not scored yet")), *[(i, str(i)) for i in range(1, 6)]]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     """One score (1–5) and comment per criterion, an overall comment and the version."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -352,7 +352,7 @@ class ReviewForm(forms.Form):
 # --- Intake -----------------------------------------------------------------------------------
 
 
-class IntakeFilterForm(forms.Form):
+class IntakeFilterForm(PortalForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -7,6 +7,8 @@ from django.http import Http404
 
 from portal.accounts.permissions import is_portal_admin
 from portal.accounts.selectors import user_memberships
+from portal.core.security import access_refused
+from portal.core.sql import in_subquery
 from regions.models import RegionUserObjectPermission
 
 from ..models import (
@@ -26,17 +28,24 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
+# The region permissions a page asks about: read together, in one query.
+REGION_CODENAMES = ("coordinate_region", "sponsor_region")
+
+
 def _region_ids_with(user: Any, codename: str) -> frozenset[int]:
-    """Regions where the user holds a guardian permission, read once per request."""
+    """Regions where the user holds a guardian permission, read once per request (the
+    coordinator and the sponsor permissions in the same query)."""
     if not _signed_in(user):
         return frozenset()
     cache = user.__dict__.setdefault("_portal_region_perms", {})
     if codename not in cache:
-        cache[codename] = frozenset(
-            RegionUserObjectPermission.objects.filter(
-                user=user, permission__codename=codename
-            ).values_list("content_object_id", flat=True)
-        )
+        wanted = REGION_CODENAMES if codename in REGION_CODENAMES else (codename,)
+        found: dict[str, set[int]] = {name: set() for name in wanted}
+        for region_id, name in RegionUserObjectPermission.objects.filter(
+            user=user, permission__codename__in=wanted
+        ).values_list("content_object_id", "permission__codename"):
+            found[name].add(region_id)
+        cache.update({name: frozenset(ids) for name, ids in found.items()})
     return cache[codename]
 
 
@@ -57,6 +66,18 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
 # --- Proposals -------------------------------------------------------------------------
 
 
+def submitted_to_regions(regions: Any) -> Q:
+    """Proposals to one of `regions` (ids), or to a call one of them is behind.
+
+    The call's regions are a subquery, not a join: the two halves are then each an index scan
+    (region, and call) that PostgreSQL ORs together, where the join (or an IN subquery) made it
+    read every proposal."""
+    from ..models import Call
+
+    calls = Call.regions.through.objects.filter(region_id__in=regions).values("call_id")
+    return Q(region_id__in=regions) | in_subquery("call_id", calls)
+
+
 def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     """Proposals the user may open.
 
@@ -72,8 +93,7 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     rule = Q(organisation_id__in=member_organisation_ids(user))
     regions = coordinated_region_ids(user)
     if regions:
-        in_region = Q(region_id__in=regions) | Q(call__regions__in=regions)
-        rule |= in_region & Q(submitted_at__isnull=False)
+        rule |= submitted_to_regions(regions) & Q(submitted_at__isnull=False)
     # A reviewer loses sight of a proposal its company withdrew.
     rule |= Q(
         Exists(ReviewAssignment.objects.filter(proposal=OuterRef("pk"), reviewer=user)),
@@ -97,6 +117,7 @@ def get_proposal_for_user_or_404(user: Any, pk: Any) -> Proposal:
         .first()
     )
     if proposal is None:
+        access_refused("proposal", pk, user=user, exists=Proposal.objects.filter(pk=pk).exists)
         raise Http404
     return proposal
 
@@ -118,6 +139,17 @@ def coordinates_proposal(user: Any, proposal: Proposal) -> bool:
     if proposal.call is None or not regions:
         return False
     return proposal.call.regions.filter(pk__in=regions).exists()
+
+
+def can_see_proposal_contact(user: Any, proposal: Proposal) -> bool:
+    """The contact person's name, email and phone: the proposing organisation's members and the
+    coordinators who handle the proposal (portal admins too). Reviewers of a scored call judge
+    the proposal, not the people, and never need them (privacy: only those who need it)."""
+    if not _signed_in(user):
+        return False
+    if proposal.organisation_id in member_organisation_ids(user):
+        return True
+    return coordinates_proposal(user, proposal)
 
 
 def can_triage_proposal(user: Any, proposal: Proposal) -> bool:
@@ -165,6 +197,9 @@ def get_partnership_for_user_or_404(user: Any, pk: Any) -> Partnership:
         .first()
     )
     if partnership is None:
+        access_refused(
+            "partnership", pk, user=user, exists=Partnership.objects.filter(pk=pk).exists
+        )
         raise Http404
     return partnership
 
@@ -187,10 +222,19 @@ def can_work_on_partnership(user: Any, partnership: Partnership) -> bool:
         return False
     if can_coordinate_partnership(user, partnership):
         return True
-    orgs = member_organisation_ids(user)
-    if orgs and partnership.parties.filter(organisation_id__in=orgs).exists():
-        return True
-    return bool(user.has_perm(f"partnerships.{WORK_PERM}", partnership))
+    # Read once per request and partnership: a page asks several times (its forms, its
+    # lessons, its report panel), and the answer is one query (party member or named person).
+    cache = user.__dict__.setdefault("_portal_can_work", {})
+    if partnership.pk not in cache:
+        orgs = member_organisation_ids(user)
+        named = Exists(
+            PartnershipUserObjectPermission.objects.filter(
+                content_object=partnership.pk, user=user, permission__codename=WORK_PERM
+            )
+        )
+        rule = Q(named) | Q(parties__organisation_id__in=orgs) if orgs else Q(named)
+        cache[partnership.pk] = Partnership.objects.filter(rule, pk=partnership.pk).exists()
+    return bool(cache[partnership.pk])
 
 
 def can_approve_gate(user: Any, partnership: Partnership, step: ProcessStep) -> bool:

@@ -4,14 +4,36 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.accounts.permissions import is_portal_admin
 from regions.models import Region
 
-from ..models import Call, CallCriterion, CriterionScore, Proposal, ReviewAssignment
-from ..permissions.base import coordinated_region_ids, member_organisation_ids
+from ..models import (
+    Call,
+    CallCriterion,
+    CriterionScore,
+    Proposal,
+    ProposalAttachment,
+    ReviewAssignment,
+)
+from ..permissions.base import (
+    coordinated_region_ids,
+    member_organisation_ids,
+    submitted_to_regions,
+)
 from ..workflow import ProposalStatus
 
 # --- Calls --------------------------------------------------------------------------------------
@@ -90,14 +112,11 @@ def intake_list(*, user: Any, filters: IntakeFilters) -> QuerySet[Proposal]:
     """
     qs = Proposal.objects.filter(submitted_at__isnull=False)
     if not is_portal_admin(user):
-        regions = coordinated_region_ids(user)
-        scope = Proposal.objects.filter(Q(region_id__in=regions) | Q(call__regions__in=regions))
-        qs = qs.filter(pk__in=scope.values("pk"))
+        qs = qs.filter(submitted_to_regions(coordinated_region_ids(user)))
     if filters.region:
-        in_region = Proposal.objects.filter(
-            Q(region__slug=filters.region) | Q(call__regions__slug=filters.region)
+        qs = qs.filter(
+            submitted_to_regions(Region.objects.filter(slug=filters.region).values("pk"))
         )
-        qs = qs.filter(pk__in=in_region.values("pk"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.call:
@@ -117,9 +136,18 @@ def intake_list(*, user: Any, filters: IntakeFilters) -> QuerySet[Proposal]:
             filters.submitted_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
         qs = qs.filter(submitted_at__lt=end)
+    # The attachments are counted in a subquery: a join and GROUP BY over every column of the
+    # page's rows would also be what the page's COUNT(*) runs.
+    attachments = (
+        ProposalAttachment.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         qs.select_related("organisation", "region", "call")
-        .annotate(attachment_count=Count("attachments", distinct=True))
+        .annotate(attachment_count=Coalesce(Subquery(attachments), 0))
         .order_by("-submitted_at", "-id")
     )
 

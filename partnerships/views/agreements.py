@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error
+from portal.core.security import export_logged
 from reports.models import ReportKind
 from reports.selectors import report_panel
 
@@ -62,8 +63,9 @@ def _render_page(
     conflict: list[tuple[Any, Any]] | None = None,
     accept_error: str = "",
     status: int = 200,
+    page: selectors.AgreementPage | None = None,
 ) -> HttpResponse:
-    page = selectors.agreement_page(partnership=partnership)
+    page = page or selectors.agreement_page(partnership=partnership)
     agreement = page.agreement
     can_edit = agreement is not None and can_edit_agreement(request.user, agreement)
     if can_edit and form is None and agreement is not None:
@@ -74,9 +76,16 @@ def _render_page(
     if agreement is not None and agreement.status == AgreementStatus.DRAFT and page.latest:
         may_accept_for = parties_user_may_accept_for(request.user, page.parties)
     accepted_ids = {s.party.pk for s in page.party_states if s.acceptance}
-    # The agreement report prints a version of the text, so it is offered once there is one.
+    # The agreement report prints a version of the text, so it is offered once there is one
+    # (the report's own rule: whoever may open the partnership, once there is a version; the
+    # partnership came through that permission helper, so the panel does not check again).
     panel = (
-        report_panel(request, kind=ReportKind.AGREEMENT, params={"partnership": partnership.pk})
+        report_panel(
+            request,
+            kind=ReportKind.AGREEMENT,
+            params={"partnership": partnership.pk},
+            access_checked=True,
+        )
         if page.latest is not None
         else None
     )
@@ -148,9 +157,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
     if not can_work_on_partnership(request.user, partnership):
         raise Http404
-    agreement = _agreement_or_404(partnership)
     if request.method == "GET":
-        return _render_page(request, partnership)
+        # The page reads the agreement anyway: no agreement yet is a 404 all the same.
+        page = selectors.agreement_page(partnership=partnership)
+        if page.agreement is None:
+            raise Http404
+        return _render_page(request, partnership, page=page)
+    agreement = _agreement_or_404(partnership)
     form = AgreementForm(
         request.POST,
         agreement=agreement,
@@ -303,7 +316,9 @@ def agreement_download(request: HttpRequest, pk: int, number: int) -> HttpRespon
     name = f"agreement-{partnership.pk}-v{version.number}.txt"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export_logged(
+        request, response, export="agreement", partnership=partnership.pk, version=version.number
+    )
 
 
 urlpatterns = [

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from portal.accounts.permissions import is_portal_admin
+from portal.core.pagecache import cached_page
+from portal.core.security import export_logged
 
 from ..exports import pipeline_csv_response
 from ..models import ReviewAssignment
@@ -22,6 +24,7 @@ from ..selectors.dashboards import get_pipeline_region_for_user_or_404
 
 
 @require_GET
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What waits for the user: their organisations' proposals and partnerships, the pipelines of
     the regions they coordinate (an admin picks a region), and gates waiting for a sponsor."""
@@ -52,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
     """The full pipeline of one region: every open partnership by step, and the closed ones."""
     region = get_pipeline_region_for_user_or_404(request.user, slug)
@@ -67,7 +71,8 @@ def pipeline(request: HttpRequest, slug: str) -> HttpResponse:
 def pipeline_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The region's pipeline as CSV for Swedish Excel, in the user's language."""
     region = get_pipeline_region_for_user_or_404(request.user, slug)
-    return pipeline_csv_response(region=region, language=get_language() or "sv")
+    response = pipeline_csv_response(region=region, language=get_language() or "sv")
+    return export_logged(request, response, export="partnership_pipeline", region=region.slug)
 
 
 urlpatterns = [

@@ -18,6 +18,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from portal.core.forms import PortalForm
+from portal.core.pagecache import cached_page
 from regions.models import Region
 from reports.models import ReportKind
 from reports.selectors import report_panel
@@ -26,7 +28,7 @@ from ..models import ChecklistItem, ProcessStep, ProcessTemplate
 from ..selectors.dashboards import DEFAULT_FAMILY
 
 
-class GuideRegionForm(forms.Form):
+class GuideRegionForm(PortalForm):
     region = forms.ChoiceField(
         label=_("Show the process of"),
         required=False,
@@ -57,6 +59,7 @@ def _steps(template: ProcessTemplate) -> QuerySet[ProcessStep]:
 
 @login_not_required
 @require_GET
+@cached_page
 def guide(request: HttpRequest) -> HttpResponse:
     """The Co-sharing process, step by step (public)."""
     regions = list(Region.objects.order_by("code"))

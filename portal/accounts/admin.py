@@ -1,7 +1,13 @@
+from typing import Any
+
+from allauth.usersessions.admin import UserSessionAdmin as AllauthUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .audit_signals import role_changes
 from .models import JoinRequest, Membership, Organisation, User
 
 
@@ -20,6 +26,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
+
+    # Role changes made here (groups, superuser, admin access) are audited by
+    # portal.accounts.audit_signals with the admin who made them.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with role_changes(actor=request.user, via="admin"):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        with role_changes(actor=request.user, via="admin"):
+            super().save_related(request, form, formsets, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -55,3 +71,13 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+# allauth's session admin searches `user__username`, which the portal's User (signed in by
+# email) does not have: any search there was a 500. The same admin, searching what exists.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(AllauthUserSessionAdmin):
+    search_fields = ["user__email", "ip"]

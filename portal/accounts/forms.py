@@ -4,11 +4,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm, PortalModelForm
+
 from .models import MembershipRole, Organisation, User
 from .orgnr import normalise_org_number
 
 
-class SignupForm(forms.Form):
+class SignupForm(PortalForm):
     """allauth's sign-up form gets the person's name too (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     name = forms.CharField(
@@ -25,7 +27,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["name", "preferred_language"])
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(PortalModelForm):
     """A form for a row that several people edit: carries the version the editor started from."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -57,7 +59,7 @@ class OrganisationForm(VersionedForm):
         return normalise_org_number(self.cleaned_data["org_number"])
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(PortalForm):
     message = forms.CharField(
         label=_("Message to the organisation's admins (optional)"),
         required=False,
@@ -66,7 +68,7 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class JoinDecisionForm(forms.Form):
+class JoinDecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("decline", _("Decline"))],
@@ -79,17 +81,17 @@ class JoinDecisionForm(forms.Form):
     )
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(PortalForm):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     class Meta:
         model = User
         fields = ["name", "preferred_language"]
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(PortalForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
+
 from .models import User
 
 
-class CloseAccountForm(forms.Form):
+class CloseAccountForm(PortalForm):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

@@ -3,14 +3,15 @@
 from collections.abc import Callable
 from typing import Any
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from .selectors import user_has_staff_role
+from portal.core.security import security_event
+
+from .selectors import user_has_staff_role, user_has_totp
 
 
 class UserLanguageMiddleware:
@@ -51,6 +52,7 @@ class MFARequiredMiddleware:
         "/static/",
         "/healthz",
         "/readyz",
+        "/csp-report",  # a browser's violation report, whoever is signed in
         "/language/",
         "/accounts/email/",
         "/accounts/confirm-email/",
@@ -65,9 +67,10 @@ class MFARequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and mfa_required(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not user_has_totp(user)
         ):
             target = reverse("mfa_activate_totp")
+            security_event("access_denied", request=request, outcome="mfa_required")
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = target

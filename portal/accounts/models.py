@@ -7,11 +7,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.core.models import TimeStampedModel, VersionedModel
 
 from .managers import UserManager
 from .orgnr import validate_org_number
+
+# How the portal names a person whose account was closed or anonymised (see `privacy.py`).
+FORMER_USER = pgettext_lazy("anonymised person", "Former user")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -55,13 +59,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        # An anonymised person stays in the records that must be kept (public documents), shown
+        # only as "Former user": never the placeholder address that replaced their email.
+        if self.anonymised_at is not None:
+            return str(FORMER_USER)
         return self.name or self.email
 
     def get_short_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(FORMER_USER)
         return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
 
 class OrganisationKind(models.TextChoices):

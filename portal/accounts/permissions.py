@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import Http404
 
+from portal.core.security import access_refused
+
 from .models import JoinRequest, Membership, MembershipRole, Organisation
 from .roles import Role
 from .selectors import membership_for, user_has_role
@@ -44,6 +46,7 @@ def get_organisation_for_admin_or_404(user: Any, pk: Any) -> Organisation:
     """The organisation if the user may manage it; 404 both when missing and when forbidden."""
     organisation = get_organisation_or_404(pk)
     if not can_manage_organisation(user, organisation):
+        access_refused("organisation", pk, user=user)
         raise Http404
     return organisation
 

@@ -7,6 +7,33 @@ from django.db.models import Count, Q, QuerySet
 from .models import JoinRequest, JoinRequestStatus, Membership, MembershipRole, Organisation
 from .roles import STAFF_ROLES, Role
 
+# Marks "has a TOTP authenticator" among the group names read in the same query (no role is
+# called that).
+_HAS_TOTP = "mfa:totp"
+
+
+def _read_roles_and_totp(user: Any) -> set[str]:
+    """The user's role (group) names and whether they have a TOTP authenticator, in one query
+    (every staff request asks both: the MFA middleware, then the menu and the permissions),
+    kept on the user object for the request."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import Group
+    from django.db.models import CharField, Value
+
+    groups = Group.objects.filter(user=user).values_list("name", flat=True)
+    totp = (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+        .annotate(marker=Value(_HAS_TOTP, output_field=CharField()))
+        .values_list("marker", flat=True)
+    )
+    names = set(groups.union(totp))
+    user._portal_has_totp = _HAS_TOTP in names
+    names.discard(_HAS_TOTP)
+    if user.is_superuser:
+        names.add(Role.PORTAL_ADMIN.value)
+    user._portal_role_names = names
+    return names
+
 
 def user_role_names(user: Any) -> set[str]:
     """The role (group) names a user holds, read once per request and kept on the user object."""
@@ -14,11 +41,17 @@ def user_role_names(user: Any) -> set[str]:
         return set()
     cached = getattr(user, "_portal_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(Role.PORTAL_ADMIN.value)
-        user._portal_role_names = cached
+        cached = _read_roles_and_totp(user)
     return cached
+
+
+def user_has_totp(user: Any) -> bool:
+    """Whether the user has a TOTP authenticator (read with their roles, once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "_portal_has_totp", None) is None:
+        _read_roles_and_totp(user)
+    return bool(user._portal_has_totp)
 
 
 def user_has_role(user: Any, role: Role) -> bool:
@@ -52,6 +85,7 @@ def user_menu_context(user: Any) -> dict[str, Any]:
             "menu_obstacle_reviewer": False,
             "menu_organiser": False,
             "menu_reach": False,
+            "menu_portal_admin": False,
         }
     names = user_role_names(user)
     roles = [role.label for role in Role if role.value in names]
@@ -71,6 +105,7 @@ def user_menu_context(user: Any) -> dict[str, Any]:
                 Role.PORTAL_ADMIN.value,
             }
         ),
+        "menu_portal_admin": Role.PORTAL_ADMIN.value in names,
     }
 
 

@@ -13,6 +13,7 @@ from portal.core.audit import audit_record
 from portal.core.concurrency import versioned_update
 from portal.core.notifications import MailKind, notify
 
+from .audit_signals import role_changes
 from .models import (
     JoinRequest,
     JoinRequestStatus,
@@ -30,7 +31,8 @@ def role_grant(*, user: User, role: Role, actor: Any = None) -> None:
     """Put the user in the role's group (idempotent)."""
     group, _created = Group.objects.get_or_create(name=role.value)
     if not user.groups.filter(pk=group.pk).exists():
-        user.groups.add(group)
+        with role_changes(actor=actor, audited=True, via="portal"):
+            user.groups.add(group)
         audit_record(actor=actor, action="role.grant", target=user, data={"role": role.value})
     user.__dict__.pop("_portal_role_names", None)
 
@@ -39,7 +41,8 @@ def role_revoke(*, user: User, role: Role, actor: Any = None) -> None:
     """Take the user out of the role's group (idempotent)."""
     group = Group.objects.filter(name=role.value).first()
     if group and user.groups.filter(pk=group.pk).exists():
-        user.groups.remove(group)
+        with role_changes(actor=actor, audited=True, via="portal"):
+            user.groups.remove(group)
         audit_record(actor=actor, action="role.revoke", target=user, data={"role": role.value})
     user.__dict__.pop("_portal_role_names", None)
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.concurrency import ConcurrentEditError
 from portal.core.forms import apply_validation_error, rebase_on_conflict
+from portal.core.pagecache import cached_page
+from portal.core.validators import query_text
 
 from . import selectors, services
 from .forms import (
@@ -32,6 +34,7 @@ from .permissions import (
 )
 
 
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in user's start page: organisations, roles and open requests."""
     memberships = selectors.user_memberships(request.user)
@@ -68,7 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
+    search = query_text(request.GET.get("q"), max_length=100)
     page = Paginator(selectors.organisation_list(search=search), 25).get_page(
         request.GET.get("page")
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PortalForm
 from .selectors_audit import AREAS, AuditFilters
 
 TEXT_MAX = 200
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AuditLogFilterForm(forms.Form):
+class AuditLogFilterForm(PortalForm):
     area = forms.ChoiceField(label=_("Area"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     who = forms.CharField(

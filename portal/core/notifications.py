@@ -1,16 +1,21 @@
-"""Tell people things by email, in their own language, once the transaction has committed."""
+"""Tell people things by email, in their own language, once the transaction has committed.
+
+The messages are written to the outbox (portal/core/mail.py) inside the caller's transaction and
+handed to a worker after the commit: a rollback tells nobody, and a mail server or task queue
+that is away loses nothing.
+"""
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .tasks import send_email
+from .mail import KIND_HEADER
 
 
 class MailKind(models.TextChoices):
@@ -58,9 +63,11 @@ def notify(
     """Render `template`_subject.txt / _body.txt per user and send after commit.
 
     Each user gets the message in their preferred language, unless they switched `kind` off.
-    Call from services, inside their transaction: if it rolls back, nobody is told about
-    something that did not happen.
+    Call from services, inside their transaction: the messages are written to the outbox in
+    that transaction and handed to a worker once it commits, so if it rolls back nobody is
+    told about something that did not happen.
     """
+    messages: list[EmailMessage] = []
     seen: set[Any] = set()
     for user in users:
         if not getattr(user, "email", "") or not getattr(user, "is_active", True):
@@ -74,6 +81,7 @@ def notify(
             subject = render_to_string(f"{template}_subject.txt", ctx).strip()
             body = render_to_string(f"{template}_body.txt", ctx)
         subject = " ".join(subject.split())
-        transaction.on_commit(
-            partial(send_email.delay, to=[user.email], subject=subject, body=body)
-        )
+        headers = {KIND_HEADER: str(kind)} if kind else {}
+        messages.append(EmailMessage(subject=subject, body=body, to=[user.email], headers=headers))
+    if messages:
+        get_connection().send_messages(messages)

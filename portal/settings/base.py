@@ -174,7 +174,6 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Innovation Accelerator] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("DJANGO_HTTP_PROTOCOL", default="http")
@@ -198,7 +197,6 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Innovation Accelerator"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 # The groups whose members must have MFA before they can do anything else.
 PORTAL_MFA_REQUIRED_GROUPS = [
@@ -330,13 +328,185 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Each block below belongs to one piece of the work; edit only your own block.
 
 # [mail outbox]
+# Every message is first written to the outbox (portal.core.models.OutgoingMail) by the
+# OutboxBackend, then handed to the real transport by a worker (portal/core/README.md). The
+# transport is what EMAIL_URL names (console by default, SMTP in production).
+PORTAL_MAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "portal.core.mail.OutboxBackend"
+# A mail server that neither answers nor refuses gives up after this many seconds (Django's
+# default waits forever, which would hold a claim and a worker).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A refused or failed delivery is tried again after 60 s, 120 s, 240 s… (at most 6 hours)...
+PORTAL_MAIL_RETRY_BASE_SECONDS = env.int("PORTAL_MAIL_RETRY_BASE_SECONDS", default=60)
+PORTAL_MAIL_RETRY_MAX_SECONDS = env.int("PORTAL_MAIL_RETRY_MAX_SECONDS", default=6 * 3600)
+# ...until this many attempts; then the mail is "could not be delivered" (shown to the person).
+PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
+# A delivery still "being sent" after this long was interrupted (a worker killed mid-send): the
+# sweep makes it wait for the next attempt. Keep it above the delivery task's time limit (120 s).
+PORTAL_MAIL_CLAIM_SECONDS = env.int("PORTAL_MAIL_CLAIM_SECONDS", default=300)
+# Sent mail is removed from the outbox after this many days.
+PORTAL_MAIL_KEEP_SENT_DAYS = env.int("PORTAL_MAIL_KEEP_SENT_DAYS", default=30)
+# At most this many waiting messages are handed to the workers per sweep (every minute).
+PORTAL_MAIL_SWEEP_BATCH = env.int("PORTAL_MAIL_SWEEP_BATCH", default=500)
+CELERY_BEAT_SCHEDULE["mail-outbox-sweep"] = {
+    "task": "portal.core.tasks.sweep_outbox",
+    "schedule": 60.0,  # every minute
+}
 
 # [resilience]
+# What happens when Redis, PostgreSQL or a worker fail: portal/core/README.md ("When a
+# dependency fails").
+# The cache keeps working while Redis is away: each process uses its own memory for this many
+# seconds, then tries Redis again (portal/core/cache.py says what that costs the sign-in limits).
+PORTAL_CACHE_RETRY_SECONDS = env.int("PORTAL_CACHE_RETRY_SECONDS", default=10)
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "portal.core.cache.ResilientRedisCache"
+# A page never waits long for the broker: a dead Redis fails a publish at once, one that does
+# not answer after this many seconds fails it then, and there is no second try (Celery would
+# otherwise retry for a long while). What could not be queued is kept in the database and handed
+# over by the sweeps (reports: requeue_waiting_reports, mail: sweep_outbox).
+PORTAL_BROKER_TIMEOUT_SECONDS = env.float("PORTAL_BROKER_TIMEOUT_SECONDS", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = PORTAL_BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = PORTAL_BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = PORTAL_BROKER_TIMEOUT_SECONDS
+# Opening a connection to publish is tried once (kombu would otherwise retry for
+# CELERY_BROKER_CONNECTION_TIMEOUT); workers reconnect on their own terms
+# (CELERY_BROKER_CONNECTION_MAX_RETRIES).
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+# Redis hands a task whose worker died (never acknowledged) to another worker after this many
+# seconds (default: just past the reports' hard time limit, see above). It must stay above the
+# longest countdown of a retry (about 75 s), or a waiting retry is delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "REPORTS_VISIBILITY_TIMEOUT", default=REPORTS_TIME_LIMIT + 60
+)
+# How often (seconds) a worker looks for such tasks; kombu's default is about every 100 s.
+if env("PORTAL_BROKER_RESTORE_SECONDS", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+        "PORTAL_BROKER_RESTORE_SECONDS"
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+# A report request whose task could not be queued (the broker was away) is handed over again
+# by this every-minute sweep; one that was queued but that no worker claimed within
+# REPORTS_REQUEUE_AFTER_SECONDS (the broker lost it, e.g. Redis restarted without its data) too.
+REPORTS_REQUEUE_AFTER_SECONDS = env.int("REPORTS_REQUEUE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["reports-requeue"] = {
+    "task": "reports.tasks.requeue_waiting_reports",
+    "schedule": 60.0,  # every minute
+}
+# /readyz: each check (database, cache, broker) answers within this many seconds or counts as
+# unavailable; the answer is 503 when one of PORTAL_READYZ_REQUIRED is not ok. A load balancer
+# that should keep sending traffic through a Redis outage (the portal works without it) can
+# require only "database".
+PORTAL_READYZ_TIMEOUT_SECONDS = env.float("PORTAL_READYZ_TIMEOUT_SECONDS", default=2.0)
+PORTAL_READYZ_REQUIRED = env.list("PORTAL_READYZ_REQUIRED", default=["database", "cache", "broker"])
+# The database away (restarted, failed over): requests answer a translated 503 page with
+# Retry-After (this many seconds) instead of an error page; the next ones reconnect by
+# themselves (CONN_HEALTH_CHECKS).
+PORTAL_UNAVAILABLE_RETRY_AFTER = env.int("PORTAL_UNAVAILABLE_RETRY_AFTER", default=30)
+MIDDLEWARE = [*MIDDLEWARE, "portal.core.middleware.DatabaseOutageMiddleware"]
 
 # [security events]
+# Security events (portal/core/security.py: sign-ins, refusals, MFA, sessions, exports) go to
+# standard output as JSON lines (portal/core/logging.py), apart from the ordinary log, so a log
+# collector can keep them longer and alert on them. DJANGO_LOG_JSON=true writes every other log
+# line as JSON too.
+import typing as _typing  # noqa: E402
+
+_logging_config = _typing.cast(dict[str, _typing.Any], LOGGING)
+_logging_config["formatters"]["json"] = {"()": "portal.core.logging.JSONFormatter"}
+_logging_config["handlers"]["security"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "json",
+    "stream": "ext://sys.stdout",
+}
+_logging_config["loggers"]["portal.security"] = {
+    "handlers": ["security"],
+    "level": "INFO",
+    "propagate": False,
+}
+if env.bool("DJANGO_LOG_JSON", default=False):
+    _logging_config["handlers"]["console"]["formatter"] = "json"
+# Staff may not turn their authenticator app off; ended sessions are logged.
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
+USERSESSIONS_ADAPTER = "portal.accounts.adapters.UserSessionsAdapter"
+# A signed-in session ends when the browser closes (no "remember me": computers are shared in
+# clinics and offices) and, on the server, this many seconds after sign-in (a working day),
+# however busy it was (only a change to the session itself, such as re-authenticating, renews
+# it). Every session of a person ends when their password changes or is reset.
+ACCOUNT_SESSION_REMEMBER = False
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+# No script reads the CSRF cookie (forms and htmx carry the token from the page).
+CSRF_COOKIE_HTTPONLY = True
 
 # [audit and CSP reports]
+# Browsers report what the Content-Security-Policy blocked to /csp-report (portal/core/
+# views_csp.py; portal admins read the reports in the Django admin). Only `report-uri`: django-csp
+# 4 can write a `report-to` directive but not the Reporting-Endpoints header that names its
+# group, and Chromium ignores `report-uri` once `report-to` is present. The endpoint reads the
+# Reporting API's format too, for when the header is added.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = ["/csp-report"]
+# Reports kept per sender (address, or person when signed in) and minute; more answer 429.
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
+# A larger report body answers 413 (a browser's reports are a few kilobytes).
+CSP_REPORT_MAX_BYTES = env.int("CSP_REPORT_MAX_BYTES", default=32 * 1024)
+# Reports older than this are removed every night.
+CSP_REPORTS_RETENTION_DAYS = env.int("CSP_REPORTS_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["csp-reports-remove-old"] = {
+    "task": "portal.core.tasks.remove_old_csp_reports",
+    "schedule": crontab(hour=3, minute=40),  # every night, Europe/Stockholm
+}
 
 # [privacy]
+# The retention rule (portal/accounts/services_privacy.py): an account whose last sign-in (or
+# joining, if it never signed in) is older than this many days is anonymised by a daily task;
+# 0 switches the rule off. Superusers are never anonymised automatically.
+PORTAL_INACTIVE_ACCOUNT_DAYS = env.int("PORTAL_INACTIVE_ACCOUNT_DAYS", default=3 * 365)
+# The person is mailed a warning this many days before (0: no warning); signing in cancels it.
+PORTAL_INACTIVE_WARNING_DAYS = env.int("PORTAL_INACTIVE_WARNING_DAYS", default=30)
+# How many times a minute one person may download their personal data (/me/privacy/export.json).
+PORTAL_PRIVACY_EXPORTS_PER_MINUTE = env.int("PORTAL_PRIVACY_EXPORTS_PER_MINUTE", default=5)
+# How many attempts a minute at closing the account (a password guess each).
+PORTAL_CLOSE_ACCOUNT_ATTEMPTS_PER_MINUTE = env.int(
+    "PORTAL_CLOSE_ACCOUNT_ATTEMPTS_PER_MINUTE", default=5
+)
+# The privacy notice (/privacy/) and the accessibility statement (/accessibility/): who is
+# responsible for the personal data, and whom to write to. Set them to the hosting region's.
+PORTAL_PRIVACY_CONTROLLER = env("PORTAL_PRIVACY_CONTROLLER", default="Innovation Accelerator")
+PORTAL_PRIVACY_EMAIL = env("PORTAL_PRIVACY_EMAIL", default="dataskydd@innovation-accelerator.se")
+PORTAL_DPO_EMAIL = env("PORTAL_DPO_EMAIL", default="dataskyddsombud@innovation-accelerator.se")
+PORTAL_ACCESSIBILITY_EMAIL = env(
+    "PORTAL_ACCESSIBILITY_EMAIL", default="tillganglighet@innovation-accelerator.se"
+)
+# Dates the accessibility statement gives (ISO dates): when it was made and last reviewed.
+PORTAL_ACCESSIBILITY_STATEMENT_DATE = env(
+    "PORTAL_ACCESSIBILITY_STATEMENT_DATE", default="2026-11-26"
+)
+PORTAL_ACCESSIBILITY_REVIEWED_DATE = env("PORTAL_ACCESSIBILITY_REVIEWED_DATE", default="2026-11-26")
+CELERY_BEAT_SCHEDULE["privacy-inactive-accounts"] = {
+    "task": "portal.accounts.tasks.anonymise_inactive_accounts",
+    "schedule": crontab(hour=3, minute=30),  # nightly, Europe/Stockholm
+}
 
 # [load and static]
+# The load benchmark's ceiling page (portal/core/views_bench.py, /_ceiling/): 404 unless on.
+PORTAL_CEILING_VIEW = env.bool("PORTAL_CEILING_VIEW", default=False)
+# Where collectstatic writes (the benchmark collects into a directory of its own).
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(STATIC_ROOT)))
+# Pages marked @cached_page (portal/core/pagecache.py) are answered from Redis for this many
+# seconds unless something was written since; 0 turns it off. On by default only under the
+# production settings: tests and development see every render (the cache's own tests turn it
+# on), and without Redis it is off anyway.
+PORTAL_PAGE_CACHE_SECONDS = env.int(
+    "PORTAL_PAGE_CACHE_SECONDS",
+    default=60 if env("DJANGO_SETTINGS_MODULE", default="").endswith(".production") else 0,
+)
+# Session activity (allauth's "last seen" and address of each session) is written at most once
+# per this many seconds per session and client, not on every request.
+PORTAL_SESSION_ACTIVITY_SECONDS = env.int("PORTAL_SESSION_ACTIVITY_SECONDS", default=60)
+MIDDLEWARE = [
+    "portal.core.activity.ThrottledUserSessionsMiddleware"
+    if name == "allauth.usersessions.middleware.UserSessionsMiddleware"
+    else name
+    for name in MIDDLEWARE
+]

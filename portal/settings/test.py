@@ -9,7 +9,10 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail goes through the outbox as in production (tests/conftest.py puts it back after Django's
+# test set-up swaps in locmem); its worker delivers to locmem, so tests read `mail.outbox`.
+EMAIL_BACKEND = "portal.core.mail.OutboxBackend"
+PORTAL_MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PORTAL_MFA_EXEMPT_EMAILS = []
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = True

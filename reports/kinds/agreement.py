@@ -25,12 +25,13 @@ from partnerships.models import (
 from partnerships.permissions.base import get_partnership_for_user_or_404
 from partnerships.services.agreements import region_first
 from partnerships.workflow import AgreementStatus
+from portal.core.forms import PortalForm
 
 from ..models import ReportKind
 from .base import ReportKindBase, digest
 
 
-class AgreementParams(forms.Form):
+class AgreementParams(PortalForm):
     partnership = forms.IntegerField(label=_("Partnership"), min_value=1, widget=forms.HiddenInput)
 
 

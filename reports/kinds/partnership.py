@@ -30,6 +30,7 @@ from partnerships.selectors.partnerships import PartnershipDetail, partnership_d
 from partnerships.services.agreements import format_amount, variable_label
 from partnerships.services.agreements.values import compensation_totals
 from partnerships.services.partnerships import gate_description
+from portal.core.forms import PortalForm
 from portal.core.i18n import current_language
 
 from ..models import ReportKind
@@ -39,15 +40,16 @@ from .base import ReportKindBase
 COMMON_OBSTACLES_PER_STEP = 5
 
 
-class PartnershipParams(forms.Form):
+class PartnershipParams(PortalForm):
     partnership = forms.IntegerField(label=_("Partnership"), min_value=1, widget=forms.HiddenInput)
 
 
 def _person(user: Any) -> str:
-    """A person as the partnership page names them; "" for a removed user."""
+    """A person as the partnership page names them ("Former user" once anonymised); "" for a
+    removed user."""
     if user is None:
         return ""
-    return str(user.name or user.email)
+    return str(user.get_full_name())
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:

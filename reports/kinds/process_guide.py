@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from partnerships.models import ChecklistItem, GateRole, ProcessTemplate
 from partnerships.selectors.dashboards import DEFAULT_FAMILY
 from portal.accounts.roles import Role
+from portal.core.forms import PortalForm
 from portal.core.models import AuditEvent
 from regions.models import Region
 
@@ -37,7 +38,7 @@ EDIT_ACTIONS = (
 )
 
 
-class ProcessGuideParams(forms.Form):
+class ProcessGuideParams(PortalForm):
     # A region's slug, or empty for the national default template.
     region = forms.SlugField(
         label=gettext_lazy("Region"), required=False, max_length=60, widget=forms.HiddenInput

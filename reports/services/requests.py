@@ -1,16 +1,29 @@
 """Asking for a report, and asking again after a failure."""
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+from portal.core.audit import audit_record
 
 from ..kinds import get_kind
 from ..kinds.base import digest
 from ..models import RenderedReport, ReportRequest
 from ..workflow import IN_PROGRESS, ReportState, can_move
+
+logger = logging.getLogger(__name__)
+
+# The broker could not take the task (Redis down, refused, not answering).
+ENQUEUE_ERRORS: tuple[type[BaseException], ...] = (BrokerError, RedisError, OSError)
+# A queued request whose task the broker could not take carries this at the start of its
+# error_detail until the sweep hands it over (the technical detail follows, for the admin).
+WAITING_FOR_QUEUE = "waiting-for-queue"
 
 # Part of every key: bump it when the print templates change meaningfully, so files made with
 # the old templates are no longer reused (they expire with the retention period).
@@ -66,10 +79,33 @@ def _check_pending(*, user: Any, client_address: str) -> None:
         raise TooManyPending(pending)
 
 
-def _enqueue(request_id: Any) -> None:
+def report_enqueue(request_id: Any) -> bool:
+    """Hand a queued request to the workers. Rule: the broker being away (Redis down, refused,
+    not answering) never fails the person's request or loses it: the row stays queued, marked
+    WAITING_FOR_QUEUE (its page says the report will take longer), and the every-minute sweep
+    (`reports_requeue_waiting`) hands it over when the broker is back. The publish fails fast
+    (no retries, short socket timeouts: the [resilience] settings). True when handed over."""
     from ..tasks import render_report
 
-    render_report.delay(str(request_id))
+    try:
+        render_report.apply_async(args=(str(request_id),), retry=False)
+    except ENQUEUE_ERRORS as exc:
+        logger.warning(
+            "Report %s stays queued until the task queue is back: %s: %s",
+            request_id,
+            type(exc).__name__,
+            exc,
+        )
+        ReportRequest.objects.filter(pk=request_id, state=ReportState.QUEUED).update(
+            error_detail=f"{WAITING_FOR_QUEUE}: {type(exc).__name__}: {exc}"[:2000],
+            updated_at=timezone.now(),
+        )
+        return False
+    return True
+
+
+def _enqueue(request_id: Any) -> None:
+    report_enqueue(request_id)
 
 
 def _lock_requester(*, owner: str, key: str) -> None:
@@ -153,12 +189,31 @@ def report_request(
     }
     if rendered is not None and reusable:
         RenderedReport.objects.filter(pk=rendered.pk).update(last_used_at=now)
-        return ReportRequest.objects.create(
+        ready = ReportRequest.objects.create(
             **fields, state=ReportState.READY, report=rendered, finished_at=now
         )
+        _audit(ready, user, action="report.request")
+        return ready
     created = ReportRequest.objects.create(**fields, state=ReportState.QUEUED)
+    _audit(created, user, action="report.request")
     transaction.on_commit(lambda: _enqueue(created.pk))
     return created
+
+
+def _audit(report_request: ReportRequest, user: Any, *, action: str) -> None:
+    """Who took out which report (the admins' audit log): signed-in people only; an anonymous
+    visitor can ask only for public reports."""
+    if user is not None and user.is_authenticated:
+        audit_record(
+            actor=user,
+            action=action,
+            target=report_request,
+            data={
+                "kind": report_request.kind,
+                "subject": report_request.subject,
+                "language": report_request.language,
+            },
+        )
 
 
 @transaction.atomic
@@ -201,6 +256,7 @@ def report_retry(
             "updated_at",
         ]
     )
+    _audit(locked, user if user is not None else locked.requested_by, action="report.retry")
     transaction.on_commit(lambda: _enqueue(locked.pk))
     return locked
 

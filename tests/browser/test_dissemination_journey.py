@@ -378,6 +378,10 @@ def test_registering_and_cancelling_with_the_keyboard_only(
     page.keyboard.press("Space")
     expect(page.locator("#registration-consent_to_list")).to_be_checked()
     page.keyboard.press("Tab")
+    # The second consent (the email address) is left as it comes: unticked.
+    assert page.evaluate("document.activeElement.id") == "registration-consent_to_share_contact"
+    expect(page.locator("#registration-consent_to_share_contact")).not_to_be_checked()
+    page.keyboard.press("Tab")
     assert page.evaluate(
         "document.activeElement.matches(\"#registration-panel form button[type='submit']\")"
     ), "the button follows the last field in the tab order"
@@ -393,6 +397,7 @@ def test_registering_and_cancelling_with_the_keyboard_only(
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.name == "Kim Berg Åström"
     assert registration.needs == "Hörslinga" and registration.consent_to_list
+    assert not registration.consent_to_share_contact
 
     tab_to(page, "#registration-panel form[action$='/registration/cancel/'] button")
     page.keyboard.press("Enter")

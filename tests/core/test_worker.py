@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from portal.accounts import services
+from portal.core.models import MailStatus, OutgoingMail
 from tests.factories import UserFactory
 from tests.utils import wait_for
 
@@ -23,6 +24,14 @@ def test_join_request_mail_is_sent_by_the_worker(celery_app, celery_worker) -> N
     services.join_request_create(user=UserFactory(), organisation=org, message="Hello")
     assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the mail"
     assert mail.outbox[0].to == ["org.admin@example.se"]
+    # It went through the outbox: written down, then marked sent by the worker.
+    assert wait_for(
+        lambda: (
+            OutgoingMail.objects.filter(to="org.admin@example.se", status=MailStatus.SENT)
+            .exclude(kind="")
+            .exists()
+        )
+    )
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(celery_app, celery_worker) -> None:  # type: ignore[no-untyped-def]
@@ -43,3 +52,4 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(celery_app, celery_work
         raise Boom
     time.sleep(1.5)
     assert mail.outbox == []
+    assert not OutgoingMail.objects.filter(to="org.admin2@example.se").exists()

@@ -304,7 +304,9 @@ def test_the_csv_is_made_for_swedish_excel_and_neutralises_formulas(
     assert first[0] == "'=cmd|' /C calc'!A0"
     assert first[1] == "'+SUM(A1)"
     assert first[3] == "'@Vegetariskt\noch glutenfritt"
-    assert first[4:7] == ["yes", "Registered", ""]
-    assert first[8] == "yes"
+    # Shown on the list, email shared (not consented: the Email cell is empty), status, place.
+    assert first[2] == ""
+    assert first[4:8] == ["yes", "no", "Registered", ""]
+    assert first[9] == "yes"
     assert second[0] == "Väntande"
-    assert second[4:7] == ["no", "On the waiting list", "1"]
+    assert second[4:8] == ["no", "no", "On the waiting list", "1"]

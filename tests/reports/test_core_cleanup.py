@@ -101,7 +101,9 @@ def test_stuck_requests_fail_and_fresh_ones_keep_waiting(
     hung = _ask("en", django_capture_on_commit_callbacks)
     waiting = _ask("sv", django_capture_on_commit_callbacks, user=UserFactory())
     rendering = _ask("en", django_capture_on_commit_callbacks, user=UserFactory())
-    ReportRequest.objects.filter(pk=never_claimed.pk).update(created_at=_ago(seconds=limit + 5))
+    ReportRequest.objects.filter(pk=never_claimed.pk).update(
+        created_at=_ago(seconds=limit + 5), updated_at=_ago(seconds=limit + 5)
+    )
     report_claim(request_id=hung.pk)
     ReportRequest.objects.filter(pk=hung.pk).update(claimed_at=_ago(seconds=limit + 5))
     ReportRequest.objects.filter(pk=waiting.pk).update(created_at=_ago(seconds=limit - 60))
@@ -126,5 +128,7 @@ def test_the_periodic_task_runs_both(
     report_render(request_id=request.pk)
     RenderedReport.objects.update(last_used_at=_ago(days=settings.REPORTS_RETENTION_DAYS + 1))
     stuck = _ask("en", django_capture_on_commit_callbacks)
-    ReportRequest.objects.filter(pk=stuck.pk).update(created_at=_ago(days=1))
+    ReportRequest.objects.filter(pk=stuck.pk).update(
+        created_at=_ago(days=1), updated_at=_ago(days=1)
+    )
     assert remove_expired_reports() == {"removed": 1, "failed": 1}

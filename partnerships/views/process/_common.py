@@ -73,16 +73,24 @@ def _detail_context(request: HttpRequest, partnership: Partnership, **forms: Any
         "status_form": forms.get("status_form")
         or StatusForm(allowed=_allowed_status_actions(partnership)),
         "gate_form": forms.get("gate_form") or GateApproveForm(),
-        "document_form": forms.get("document_form") or DocumentForm(partnership=partnership),
+        # The steps and parties are already read: the blank forms offer them without a query.
+        "document_form": forms.get("document_form")
+        or DocumentForm(partnership=partnership, steps=[row.step for row in detail.steps]),
         "message_form": forms.get("message_form") or MessageForm(),
         "obstacle_form": forms.get("obstacle_form") or ObstacleNoteForm(),
         "party_form": forms.get("party_form") or PartyAddForm(),
-        "member_form": forms.get("member_form") or MemberAddForm(partnership=partnership),
+        "member_form": forms.get("member_form")
+        or MemberAddForm(partnership=partnership, parties=detail.parties),
         "move_error": forms.get("move_error"),
-        **partnership_lessons_context(user=user, partnership=partnership),
+        # The partnership came through get_partnership_for_user_or_404 (every caller), so the
+        # lessons section and the report panel do not check that rule a second time.
+        **partnership_lessons_context(user=user, partnership=partnership, visible=True),
         # The guidance report as PDF, for everyone who may see the partnership (the same rule).
         "report_panel": report_panel(
-            request, kind=ReportKind.PARTNERSHIP, params={"partnership": partnership.pk}
+            request,
+            kind=ReportKind.PARTNERSHIP,
+            params={"partnership": partnership.pk},
+            access_checked=True,
         ),
     }
     return context

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.core.pagecache import cached_page
+
 from ...models import ChecklistItem, Partnership
 from ...permissions.base import can_work_on_partnership, get_partnership_for_user_or_404
 from ...selectors.partnerships import partnership_checklist
@@ -20,6 +22,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 @require_GET
+@cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
     return _render_detail(request, partnership)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
+from portal.core.security import export_logged
 from portal.core.uploads import file_response
 
 from ...forms.process import DocumentForm, MessageForm, ObstacleNoteForm
@@ -46,7 +47,14 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     document = PartnershipDocument.objects.filter(pk=document_pk, partnership=partnership).first()
     if document is None:
         raise Http404
-    return file_response(document.file, name=document.name, content_type=document.content_type)
+    response = file_response(document.file, name=document.name, content_type=document.content_type)
+    return export_logged(
+        request,
+        response,
+        export="partnership_document",
+        partnership=partnership.pk,
+        document=document.pk,
+    )
 
 
 def message_post(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,7 +7,11 @@ from django.shortcuts import render
 
 from ...forms.proposals import AttachmentForm, DecisionForm, ReviewAssignForm, WithdrawForm
 from ...models import Proposal
-from ...permissions.base import can_edit_proposal, can_triage_proposal
+from ...permissions.base import (
+    can_edit_proposal,
+    can_see_proposal_contact,
+    can_triage_proposal,
+)
 from ...permissions.proposals import (
     can_assign_reviewers,
     can_change_attachments,
@@ -30,6 +34,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms: Any) -> d
         "can_submit": can_submit_proposal(user, proposal),
         "can_withdraw": can_withdraw_proposal(user, proposal),
         "can_triage": can_triage_proposal(user, proposal),
+        "show_contact": can_see_proposal_contact(user, proposal),
         "can_attach": can_change_attachments(user, proposal),
         "can_assign": coordinates
         and proposal.call is not None

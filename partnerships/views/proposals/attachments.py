@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.core.forms import apply_validation_error
+from portal.core.security import export_logged
 from portal.core.uploads import file_response
 
 from ...forms.proposals import AttachmentForm, ProposalForm
@@ -54,8 +55,15 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = get_attachment_for_user_or_404(request.user, pk, attachment_pk)
-    return file_response(
+    response = file_response(
         attachment.file, name=attachment.name, content_type=attachment.content_type
+    )
+    return export_logged(
+        request,
+        response,
+        export="proposal_attachment",
+        proposal=attachment.proposal.pk,
+        attachment=attachment.pk,
     )
 
 

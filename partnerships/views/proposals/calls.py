@@ -139,7 +139,15 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_call_for_editor_or_404(request.user, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    publish = request.POST.get("published") == "1"
+    published = request.POST.get("published")
+    if published not in ("0", "1"):
+        # Only the page's own button is understood; a missing or odd value changes nothing.
+        messages.error(
+            request,
+            _("The page could not tell whether to publish the call or not: nothing changed."),
+        )
+        return redirect(call)
+    publish = published == "1"
     call_services.call_set_published(actor=request.user, call=call, published=publish)
     messages.success(
         request, _("The call was published.") if publish else _("The call was unpublished.")

@@ -5,12 +5,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.core.pagecache import cached_page
+
 from ...forms.proposals import IntakeFilterForm
 from ...permissions.proposals import can_view_intake
 from ...selectors import proposals as selectors
 
 
 @require_GET
+@cached_page
 def intake(request: HttpRequest) -> HttpResponse:
     """Coordinators' queue of submitted proposals (their regions; portal admins: all)."""
     if not can_view_intake(request.user):

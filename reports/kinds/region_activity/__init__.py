@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from dissemination.selectors.reach import local_midnight, quarter_of
 from partnerships.permissions.base import coordinated_region_ids, sponsored_region_ids
 from portal.accounts.permissions import is_portal_admin
+from portal.core.forms import PortalForm
 from regions.models import Region
 
 from ...models import ReportKind
@@ -58,7 +59,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class RegionActivityParams(forms.Form):
+class RegionActivityParams(PortalForm):
     region = forms.SlugField(label=gettext_lazy("Region"), max_length=60, widget=forms.HiddenInput)
     # The region page offers the last full calendar quarter (callables: worked out per page).
     start = forms.DateField(
