@@ -195,4 +195,8 @@ def server_env(*, database_url: str, redis_url: str, secret: str, static_root: P
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
+    # PORTAL_PAGE_CACHE_SECONDS=0 in the caller's environment measures every page rendered
+    # afresh (the page cache off), as a cold cache or a write between requests would.
+    if "PORTAL_PAGE_CACHE_SECONDS" in os.environ:
+        env["PORTAL_PAGE_CACHE_SECONDS"] = os.environ["PORTAL_PAGE_CACHE_SECONDS"]
     return env

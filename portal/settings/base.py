@@ -494,13 +494,10 @@ PORTAL_CEILING_VIEW = env.bool("PORTAL_CEILING_VIEW", default=False)
 # Where collectstatic writes (the benchmark collects into a directory of its own).
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(STATIC_ROOT)))
 # Pages marked @cached_page (portal/core/pagecache.py) are answered from Redis for this many
-# seconds unless something was written since; 0 turns it off. On by default only under the
-# production settings: tests and development see every render (the cache's own tests turn it
-# on), and without Redis it is off anyway.
-PORTAL_PAGE_CACHE_SECONDS = env.int(
-    "PORTAL_PAGE_CACHE_SECONDS",
-    default=60 if env("DJANGO_SETTINGS_MODULE", default="").endswith(".production") else 0,
-)
+# seconds unless something was written since; 0 turns it off. Off here: tests and development
+# see every render (the cache's own tests turn it on); portal.settings.production turns it on,
+# and without Redis it is off anyway.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=0)
 # Session activity (allauth's "last seen" and address of each session) is written at most once
 # per this many seconds per session and client, not on every request.
 PORTAL_SESSION_ACTIVITY_SECONDS = env.int("PORTAL_SESSION_ACTIVITY_SECONDS", default=60)

@@ -26,6 +26,9 @@ if not env("DATABASE_URL", default="") or DATABASES["default"]["ENGINE"] != (
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 
 PORTAL_MFA_EXEMPT_EMAILS = []
+# The page cache (portal/core/pagecache.py) answers the busiest pages from Redis until anything
+# is written; see the README's Performance section.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=60)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

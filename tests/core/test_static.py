@@ -7,10 +7,13 @@ collectstatic runs once for the module (about 20 s: it compresses every file twi
 temporary STATIC_ROOT; each test then runs with that root and the production storage.
 """
 
+import gzip
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -43,8 +46,6 @@ def production_static(collected: Path) -> Iterator[Path]:
 
 
 def _manifest_name(root: Path, name: str) -> str:
-    import json
-
     manifest = json.loads((root / "staticfiles.json").read_text())
     return str(manifest["paths"][name])
 
@@ -57,10 +58,6 @@ def test_collectstatic_writes_hashed_names_with_gzip_and_brotli_copies(
         assert HASHED.search(hashed), hashed
         original = (production_static / hashed).read_bytes()
         assert original == (production_static / name).read_bytes()
-        import gzip
-
-        import brotli
-
         assert gzip.decompress((production_static / f"{hashed}.gz").read_bytes()) == original
         assert brotli.decompress((production_static / f"{hashed}.br").read_bytes()) == original
 
