@@ -27,7 +27,7 @@ from .results import record
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # Enough published obstacles that the compilation takes a few seconds to make.
-OBSTACLES = 150
+OBSTACLES = 400  # long enough (~10 s) that the kill lands mid-render on a quiet CI machine too
 # The limits the workers run with here: a claim goes stale (and may be taken over) after the
 # hard limit plus a minute; Redis redelivers an unacknowledged task after the visibility
 # timeout, which must stay above the longest retry countdown (about 75 s).
