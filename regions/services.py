@@ -14,6 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.accounts.permissions import is_portal_admin
 from portal.accounts.roles import Role
+from portal.accounts.selectors import forget_user_roles
 from portal.accounts.services import role_grant, role_revoke
 from portal.core.audit import audit_record
 from portal.core.concurrency import versioned_update
@@ -99,6 +100,7 @@ def region_assign_role(
         )
     role_grant(user=user, role=GROUP_FOR_ROLE[role], actor=actor)
     assign_perm(PERMISSION_FOR_ROLE[role], user, region)
+    forget_user_roles(user)
     if created:
         audit_record(
             actor=actor,
@@ -135,6 +137,7 @@ def region_remove_role(*, actor: Any, assignment: RegionAssignment) -> None:
     )
     locked.delete()
     remove_perm(PERMISSION_FOR_ROLE[role], user, region)
+    forget_user_roles(user)
     if not RegionAssignment.objects.filter(user=user, role=role).exists():
         role_revoke(user=user, role=GROUP_FOR_ROLE[role], actor=actor)
 

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from portal.accounts.permissions import is_portal_admin
-from portal.accounts.selectors import user_memberships
+from portal.accounts.selectors import REGION_CODENAMES, user_memberships, user_role_names
 from portal.core.security import access_refused
 from portal.core.sql import in_subquery
 from regions.models import RegionUserObjectPermission
@@ -28,15 +28,13 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-# The region permissions a page asks about: read together, in one query.
-REGION_CODENAMES = ("coordinate_region", "sponsor_region")
-
-
 def _region_ids_with(user: Any, codename: str) -> frozenset[int]:
     """Regions where the user holds a guardian permission, read once per request (the
-    coordinator and the sponsor permissions in the same query)."""
+    coordinator and the sponsor permissions with the user's roles, in their one query)."""
     if not _signed_in(user):
         return frozenset()
+    if codename in REGION_CODENAMES:
+        user_role_names(user)  # read with the roles, in the same query (once per request)
     cache = user.__dict__.setdefault("_portal_region_perms", {})
     if codename not in cache:
         wanted = REGION_CODENAMES if codename in REGION_CODENAMES else (codename,)

@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import CharField, F, IntegerField, Prefetch, TextField, Value
+from django.db.models.functions import Cast
+
+from portal.accounts.models import User
 
 from ..models import (
     Agreement,
@@ -14,15 +17,12 @@ from ..models import (
     ObstacleNote,
     Partnership,
     PartnershipDocument,
-    PartnershipEvent,
     PartnershipMessage,
     PartnershipParty,
     PartyMember,
     ProcessStep,
 )
 from ..workflow import AgreementStatus
-
-TIMELINE_LENGTH = 50
 
 
 @dataclass
@@ -48,7 +48,6 @@ class PartnershipDetail:
     agreement_in_force: bool
     parties: list[PartnershipParty]
     documents: list[PartnershipDocument]
-    events: list[PartnershipEvent]
     messages: list[PartnershipMessage]
     obstacle_notes: list[ObstacleNote]
     blockers: list[str] = field(default_factory=list)
@@ -66,13 +65,112 @@ def _gate_met(step: ProcessStep, approvals: dict[int, GateApproval], in_force: b
     return step.pk in approvals
 
 
-def partnership_detail(*, partnership: Partnership) -> PartnershipDetail:
-    """Everything the partnership page shows, in a fixed number of queries.
+# The rows of `_gate_state`'s one query: (kind, pk, item or step, when, note or comment, and the
+# person: pk, name, email, anonymised).
+_CHECK, _APPROVAL, _IN_FORCE = "check", "approval", "in_force"
 
-    Steps of its own template revision with their checklists, the ticks, the valid gate approvals,
-    the parties with their named people, documents, the last 50 timeline events, messages and
-    obstacle notes; and what still blocks the move to the next step (the same rule as
-    `services.partnerships.advance_blockers`, computed from the rows already read).
+
+def _person(pk: int | None, name: str | None, email: str | None, anonymised: Any) -> User | None:
+    """The person of a tick or an approval, as far as the page names them (`User.__str__`)."""
+    if pk is None:
+        return None
+    return User(pk=pk, name=name or "", email=email or "", anonymised_at=anonymised)
+
+
+def _gate_state(
+    partnership: Partnership,
+) -> tuple[dict[int, ChecklistCheck], dict[int, GateApproval], bool]:
+    """The partnership's ticks (by item), its valid gate approvals (by step) and whether its
+    agreement is in force, in one query (a UNION of the three), with the names of the people
+    who ticked and approved."""
+    text: TextField[str, str] = TextField()
+
+    def shape(qs: Any, kind: str, ref: str, user: str, at: str, note: Any) -> Any:
+        # No ordering in a part of a UNION (SQLite refuses it; the models have a default one).
+        return qs.order_by().annotate(
+            row_kind=Value(kind, output_field=CharField()),
+            row_ref=F(ref) if ref else Value(None, output_field=IntegerField()),
+            row_at=F(at),
+            row_text=Cast(note, text) if note else Value("", output_field=text),
+            row_user=F(user) if user else Value(None, output_field=IntegerField()),
+            row_name=F(f"{user}__name") if user else Value(None, output_field=text),
+            row_email=F(f"{user}__email") if user else Value(None, output_field=text),
+            row_anonymised=F(f"{user}__anonymised_at") if user else F(at),
+        ).values_list(
+            "row_kind",
+            "pk",
+            "row_ref",
+            "row_at",
+            "row_text",
+            "row_user",
+            "row_name",
+            "row_email",
+            "row_anonymised",
+        )
+
+    rows = shape(
+        ChecklistCheck.objects.filter(partnership=partnership),
+        _CHECK,
+        "item_id",
+        "checked_by",
+        "checked_at",
+        F("note"),
+    ).union(
+        shape(
+            GateApproval.objects.filter(partnership=partnership, voided_at__isnull=True),
+            _APPROVAL,
+            "step_id",
+            "approved_by",
+            "approved_at",
+            F("comment"),
+        ),
+        shape(
+            Agreement.objects.filter(partnership=partnership, status=AgreementStatus.IN_FORCE),
+            _IN_FORCE,
+            "",
+            "",
+            "in_force_at",
+            None,
+        ),
+        all=True,
+    )
+    checks: dict[int, ChecklistCheck] = {}
+    approvals: dict[int, GateApproval] = {}
+    in_force = False
+    for kind, pk, ref, at, note, user_pk, name, email, anonymised in rows:
+        person = _person(user_pk, name, email, anonymised)
+        if kind == _CHECK:
+            checks[ref] = ChecklistCheck(
+                pk=pk,
+                partnership=partnership,
+                item_id=ref,
+                checked_at=at,
+                note=note,
+                checked_by=person,
+            )
+        elif kind == _APPROVAL:
+            approvals[ref] = GateApproval(
+                pk=pk,
+                partnership=partnership,
+                step_id=ref,
+                approved_at=at,
+                comment=note,
+                approved_by=person,
+            )
+        else:
+            in_force = True
+    return checks, approvals, in_force
+
+
+def partnership_detail(*, partnership: Partnership, messages: bool = True) -> PartnershipDetail:
+    """Everything the partnership page shows, in a fixed number of queries (seven).
+
+    Steps of its own template revision with their checklists; the ticks, the valid gate
+    approvals and whether the agreement is in force (one query, `_gate_state`); the parties with
+    their named people, documents, messages (`messages=False`: not read, for the guidance
+    report, which never prints them) and obstacle notes; and what still blocks the move to the
+    next step (the same rule as `services.partnerships.advance_blockers`, computed from the rows
+    already read). The timeline has its own page (`partnership_timeline`).
     """
     from ..services.partnerships import gate_description
 
@@ -81,19 +179,7 @@ def partnership_detail(*, partnership: Partnership) -> PartnershipDetail:
         .order_by("order")
         .prefetch_related(Prefetch("checklist", queryset=ChecklistItem.objects.order_by("order")))
     )
-    checks = {
-        c.item_id: c
-        for c in ChecklistCheck.objects.filter(partnership=partnership).select_related("checked_by")
-    }
-    approvals = {
-        a.step_id: a
-        for a in GateApproval.objects.filter(
-            partnership=partnership, voided_at__isnull=True
-        ).select_related("approved_by")
-    }
-    in_force = Agreement.objects.filter(
-        partnership=partnership, status=AgreementStatus.IN_FORCE
-    ).exists()
+    checks, approvals, in_force = _gate_state(partnership)
     parties = list(
         PartnershipParty.objects.filter(partnership=partnership)
         .select_related("organisation", "region", "unit")
@@ -109,13 +195,10 @@ def partnership_detail(*, partnership: Partnership) -> PartnershipDetail:
             "step", "uploaded_by"
         )
     )
-    events = list(
-        PartnershipEvent.objects.filter(partnership=partnership).select_related(
-            "actor", "from_step", "to_step"
-        )[:TIMELINE_LENGTH]
-    )
-    messages = list(
-        PartnershipMessage.objects.filter(partnership=partnership).select_related("author")
+    message_rows = (
+        list(PartnershipMessage.objects.filter(partnership=partnership).select_related("author"))
+        if messages
+        else []
     )
     notes = list(
         ObstacleNote.objects.filter(partnership=partnership).select_related(
@@ -149,8 +232,7 @@ def partnership_detail(*, partnership: Partnership) -> PartnershipDetail:
         agreement_in_force=in_force,
         parties=parties,
         documents=documents,
-        events=events,
-        messages=messages,
+        messages=message_rows,
         obstacle_notes=notes,
         blockers=blockers,
         current_approval=approvals.get(current.pk),

@@ -40,6 +40,7 @@ from guardian.models import UserObjectPermission
 
 from .audit_signals import role_changes
 from .models import FORMER_USER, JoinRequest, JoinRequestStatus, Membership, User
+from .selectors import forget_user_roles
 
 # The providers, in the order of the export. Anonymisation runs them in reverse: this module's
 # own step (the user row, which the others look the person up by) comes last.
@@ -308,7 +309,7 @@ def anonymise(user: User) -> dict[str, int]:
     with role_changes(actor=None, via="anonymisation"):
         user.groups.clear()
     user.user_permissions.clear()
-    user.__dict__.pop("_portal_role_names", None)
+    forget_user_roles(user)
     user.__dict__.pop("_portal_memberships", None)
     return counts
 

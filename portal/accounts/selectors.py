@@ -8,31 +8,70 @@ from .models import JoinRequest, JoinRequestStatus, Membership, MembershipRole, 
 from .roles import STAFF_ROLES, Role
 
 # Marks "has a TOTP authenticator" among the group names read in the same query (no role is
-# called that).
+# called that), and the region permissions ("region:<codename>:<region id>").
 _HAS_TOTP = "mfa:totp"
+_REGION_PREFIX = "region:"
+# The guardian region permissions every page's rules ask about (coordinator and sponsor).
+REGION_CODENAMES = ("coordinate_region", "sponsor_region")
 
 
 def _read_roles_and_totp(user: Any) -> set[str]:
-    """The user's role (group) names and whether they have a TOTP authenticator, in one query
-    (every staff request asks both: the MFA middleware, then the menu and the permissions),
-    kept on the user object for the request."""
+    """The user's role (group) names, whether they have a TOTP authenticator and the regions
+    they coordinate or sponsor for, in one query (a UNION: every staff request asks for all
+    three: the MFA middleware, then the menu and the tenancy rules), kept on the user object for
+    the request (`_portal_region_perms`: what `partnerships.permissions.base` reads)."""
     from allauth.mfa.models import Authenticator
+    from django.apps import apps
     from django.contrib.auth.models import Group
     from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
 
-    groups = Group.objects.filter(user=user).values_list("name", flat=True)
+    region_perms = apps.get_model("regions", "RegionUserObjectPermission")
+    text: CharField[str, str] = CharField()
+    # No ordering in a part of a UNION (SQLite refuses it).
+    groups = Group.objects.filter(user=user).order_by().values_list("name", flat=True)
     totp = (
         Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
-        .annotate(marker=Value(_HAS_TOTP, output_field=CharField()))
+        .order_by()
+        .annotate(marker=Value(_HAS_TOTP, output_field=text))
         .values_list("marker", flat=True)
     )
-    names = set(groups.union(totp))
+    regions = (
+        region_perms.objects.filter(user=user, permission__codename__in=REGION_CODENAMES)
+        .order_by()
+        .annotate(
+            marker=Concat(
+                Value(_REGION_PREFIX),
+                "permission__codename",
+                Value(":"),
+                Cast("content_object_id", text),
+                output_field=text,
+            )
+        )
+        .values_list("marker", flat=True)
+    )
+    names = set(groups.union(totp, regions, all=True))
     user._portal_has_totp = _HAS_TOTP in names
     names.discard(_HAS_TOTP)
+    found: dict[str, set[int]] = {codename: set() for codename in REGION_CODENAMES}
+    for name in [n for n in names if n.startswith(_REGION_PREFIX)]:
+        names.discard(name)
+        codename, _sep, region_id = name[len(_REGION_PREFIX) :].rpartition(":")
+        found[codename].add(int(region_id))
+    user.__dict__.setdefault("_portal_region_perms", {}).update(
+        {codename: frozenset(ids) for codename, ids in found.items()}
+    )
     if user.is_superuser:
         names.add(Role.PORTAL_ADMIN.value)
     user._portal_role_names = names
     return names
+
+
+def forget_user_roles(user: Any) -> None:
+    """Drop what `_read_roles_and_totp` kept on the user object (after a role or a region
+    permission changed): the next question reads them again."""
+    for name in ("_portal_role_names", "_portal_has_totp", "_portal_region_perms"):
+        user.__dict__.pop(name, None)
 
 
 def user_role_names(user: Any) -> set[str]:

@@ -25,6 +25,7 @@ from .models import (
 )
 from .permissions import can_manage_organisation, is_portal_admin
 from .roles import Role
+from .selectors import forget_user_roles
 
 
 def role_grant(*, user: User, role: Role, actor: Any = None) -> None:
@@ -34,7 +35,7 @@ def role_grant(*, user: User, role: Role, actor: Any = None) -> None:
         with role_changes(actor=actor, audited=True, via="portal"):
             user.groups.add(group)
         audit_record(actor=actor, action="role.grant", target=user, data={"role": role.value})
-    user.__dict__.pop("_portal_role_names", None)
+    forget_user_roles(user)
 
 
 def role_revoke(*, user: User, role: Role, actor: Any = None) -> None:
@@ -44,7 +45,7 @@ def role_revoke(*, user: User, role: Role, actor: Any = None) -> None:
         with role_changes(actor=actor, audited=True, via="portal"):
             user.groups.remove(group)
         audit_record(actor=actor, action="role.revoke", target=user, data={"role": role.value})
-    user.__dict__.pop("_portal_role_names", None)
+    forget_user_roles(user)
 
 
 def _sync_company_role(user: User) -> None:
