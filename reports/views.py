@@ -170,13 +170,12 @@ def _describe(report_request: ReportRequest) -> dict[str, Any]:
     try:
         # The document's own title, as it stands on its cover (in the report's language).
         with translation.override(report_request.language):
-            title = str(spec.title(report_request.params, report_request.language))
-            subtitle = str(spec.subtitle(report_request.params, report_request.language))
+            title, subtitle = spec.heading(report_request.params, report_request.language)
     except Exception:  # a kind not finished yet, or a subject changed beyond recognition
         title, subtitle = str(spec.kind.label), ""
     return {
-        "title": title,
-        "subtitle": subtitle,
+        "title": str(title),
+        "subtitle": str(subtitle),
         "subject_url": spec.subject_url(report_request.params),
         "language_label": report_request.get_language_display(),
     }

@@ -1,12 +1,15 @@
 """Forms of the partnership page and the template editor. They validate input; the services
 hold the rules. Each form on the partnership page has its own prefix, so ids never collide."""
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.orgnr import normalise_org_number
 from portal.core.forms import PortalForm, PortalModelForm, cap_length
 
 from ..models import ChecklistItem, PartnershipParty, PartyKind, ProcessStep
@@ -17,6 +20,8 @@ REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
 # longest the default process has, so one edit cannot make them slow to render.
 GUIDANCE_MAX_LENGTH = 10_000
 DOCUMENTS_MAX_LENGTH = 2_000
+# What a person types for an organisation number: digits, with a dash and spaces anywhere.
+_LOOKS_LIKE_A_NUMBER = re.compile(r"^[\d\s-]*\d[\d\s-]*$")
 
 
 class StepBoundForm(PortalForm):
@@ -118,15 +123,57 @@ class ObstacleNoteForm(PortalForm):
 
 
 class PartyAddForm(PortalForm):
+    """The organisation is typed, not picked from a list: the portal holds thousands, so a list
+    of them all would be a query on every view of the page and a page too heavy to use. The
+    coordinator gives its organisation number or its exact name; `clean_organisation` finds it
+    with one query and returns the `Organisation`. A blank form makes no query."""
+
     prefix = "party"
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,  # as long as an organisation's name may be
+        help_text=_(
+            "The organisation number (e.g. 556677-8899) or the organisation's name exactly as "
+            "registered in the portal."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     kind = forms.ChoiceField(
         label=_("Kind of party"),
         choices=[(k.value, k.label) for k in PartyKind if k != PartyKind.REGION],
     )
     role = forms.CharField(label=_("Role in the partnership"), max_length=200, required=False)
+
+    def clean_organisation(self) -> Organisation:
+        """The organisation with the typed number, or the one called exactly that (any case)."""
+        typed: str = self.cleaned_data["organisation"]  # stripped by the field
+        not_found = ValidationError(
+            _(
+                "No organisation with that number or name has an account in the portal. Ask "
+                "them to register their organisation first."
+            ),
+            code="not_found",
+        )
+        number_error: ValidationError | None = None
+        if _LOOKS_LIKE_A_NUMBER.match(typed):
+            try:
+                number = normalise_org_number(re.sub(r"\s", "", typed))
+            except ValidationError as exc:
+                number_error = exc  # said unless an organisation is called exactly that
+            else:
+                found = Organisation.objects.filter(org_number=number).first()
+                if found is None:
+                    raise not_found
+                return found
+        named = list(Organisation.objects.filter(name__iexact=typed).order_by("pk")[:2])
+        if len(named) > 1:
+            raise ValidationError(
+                _("Several organisations are called that: give the organisation number instead."),
+                code="ambiguous",
+            )
+        if named:
+            return named[0]
+        raise number_error or not_found
 
 
 class MemberAddForm(PortalForm):

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from portal.accounts.permissions import is_portal_admin
@@ -188,17 +188,24 @@ def get_partnership_for_user_or_404(user: Any, pk: Any) -> Partnership:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
-    partnership = (
-        partnerships_visible_to(user)
-        .select_related("region", "current_step", "template", "proposal")
-        .filter(pk=pk)
-        .first()
+    visible = partnerships_visible_to(user).select_related(
+        "region", "current_step", "template", "proposal"
     )
+    if _signed_in(user):
+        # Whether they may work on it comes with it (every partnership page asks).
+        visible = visible.annotate(
+            portal_can_work=ExpressionWrapper(_works_on(user), output_field=BooleanField())
+        )
+    partnership = visible.filter(pk=pk).first()
     if partnership is None:
         access_refused(
             "partnership", pk, user=user, exists=Partnership.objects.filter(pk=pk).exists
         )
         raise Http404
+    if _signed_in(user):
+        user.__dict__.setdefault("_portal_can_work", {})[partnership.pk] = bool(
+            getattr(partnership, "portal_can_work", False)
+        )
     return partnership
 
 
@@ -224,15 +231,35 @@ def can_work_on_partnership(user: Any, partnership: Partnership) -> bool:
     # lessons, its report panel), and the answer is one query (party member or named person).
     cache = user.__dict__.setdefault("_portal_can_work", {})
     if partnership.pk not in cache:
-        orgs = member_organisation_ids(user)
-        named = Exists(
+        cache[partnership.pk] = Partnership.objects.filter(
+            _works_on(user), pk=partnership.pk
+        ).exists()
+    return bool(cache[partnership.pk])
+
+
+def _works_on(user: Any) -> Q:
+    """The partnership (the outer query's row) names the user (guardian grant) or one of their
+    organisations is a party: the "member of a party or named person" half of
+    `can_work_on_partnership`, as an expression (a filter, or an annotation on a fetch)."""
+    from ..models import PartnershipParty
+
+    rule = Q(
+        Exists(
             PartnershipUserObjectPermission.objects.filter(
-                content_object=partnership.pk, user=user, permission__codename=WORK_PERM
+                content_object=OuterRef("pk"), user=user, permission__codename=WORK_PERM
             )
         )
-        rule = Q(named) | Q(parties__organisation_id__in=orgs) if orgs else Q(named)
-        cache[partnership.pk] = Partnership.objects.filter(rule, pk=partnership.pk).exists()
-    return bool(cache[partnership.pk])
+    )
+    orgs = member_organisation_ids(user)
+    if orgs:
+        rule |= Q(
+            Exists(
+                PartnershipParty.objects.filter(
+                    partnership=OuterRef("pk"), organisation_id__in=orgs
+                )
+            )
+        )
+    return rule
 
 
 def can_approve_gate(user: Any, partnership: Partnership, step: ProcessStep) -> bool:

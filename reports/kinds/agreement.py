@@ -29,6 +29,7 @@ from portal.core.forms import PortalForm
 
 from ..models import ReportKind
 from .base import ReportKindBase, digest
+from .freshness import aggregates_supported, agreement_hashes, parties_hash
 
 
 class AgreementParams(PortalForm):
@@ -83,16 +84,38 @@ class AgreementReport(ReportKindBase):
             raise Http404
 
     def title(self, params: dict[str, Any], language: str) -> str:
-        partnership = _partnership(params["partnership"])
-        return gettext("Agreement: %(title)s") % {"title": partnership.title}
+        return self._title(_partnership(params["partnership"]))
 
     def subtitle(self, params: dict[str, Any], language: str) -> str:
         return str(_partnership(params["partnership"]).region)
 
+    def heading(self, params: dict[str, Any], language: str) -> tuple[str, str]:
+        """The title and the subtitle from one read of the partnership."""
+        partnership = _partnership(params["partnership"])
+        return self._title(partnership), str(partnership.region)
+
+    @staticmethod
+    def _title(partnership: Partnership) -> str:
+        return gettext("Agreement: %(title)s") % {"title": partnership.title}
+
     def fingerprint(self, params: dict[str, Any], language: str) -> str:
-        """The hash of the context itself (exact, and small: one agreement), in `language`."""
-        with translation.override(language):
-            return digest(self.build_context(params, language))
+        """Changes whenever anything the report prints changes, in one query on PostgreSQL:
+        the partnership's title and region with one MD5 per table the report reads (the
+        parties, the agreement, its versions with their text, the acceptances and the rules
+        confirmed; `freshness`). Elsewhere: the hash of the context itself, in `language`."""
+        if not aggregates_supported():
+            with translation.override(language):
+                return digest(self.build_context(params, language))
+        hashes = {"hash_parties": parties_hash(), **agreement_hashes()}
+        row = (
+            Partnership.objects.filter(pk=params["partnership"])
+            .annotate(**hashes)
+            .values("title", "region_id", "region__name_sv", "region__name_en", *hashes)
+            .first()
+        )
+        if row is None:  # removed since the request, as build_context says
+            raise Http404
+        return digest([language, row])
 
     def build_context(self, params: dict[str, Any], language: str) -> dict[str, Any]:
         """The latest version of the text (the one in force, or the draft the parties are

@@ -96,6 +96,11 @@ class ReportKindBase:
         """A line under the title on the cover (the region, the period, the filter...)."""
         return ""
 
+    def heading(self, params: dict[str, Any], language: str) -> tuple[str, str]:
+        """The title and the subtitle together (the request's page shows both). Kinds that read
+        both from the same row override it to read that row once."""
+        return self.title(params, language), self.subtitle(params, language)
+
     def subject_url(self, params: dict[str, Any]) -> str:
         """The page the report belongs to (links back from the request's page)."""
         raise NotImplementedError

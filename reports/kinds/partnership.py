@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.db.models import F, Prefetch, Window, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
@@ -34,7 +34,8 @@ from portal.core.forms import PortalForm
 from portal.core.i18n import current_language
 
 from ..models import ReportKind
-from .base import ReportKindBase
+from .base import ReportKindBase, digest
+from .freshness import aggregates_supported, partnership_hashes
 
 # How many of the register's most met obstacles each step ahead lists.
 COMMON_OBSTACLES_PER_STEP = 5
@@ -57,11 +58,15 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value is not None else None
 
 
-def _partnership(params: dict[str, Any]) -> Partnership:
+def _partnership_pk(params: dict[str, Any]) -> int:
     try:
-        pk = int(params.get("partnership") or 0)
+        return int(params.get("partnership") or 0)
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
+
+
+def _partnership(params: dict[str, Any]) -> Partnership:
+    pk = _partnership_pk(params)
     partnership = (
         Partnership.objects.select_related("region", "template", "current_step")
         .filter(pk=pk)
@@ -276,15 +281,12 @@ def _obstacles_met(detail: PartnershipDetail) -> list[dict[str, Any]]:
     return rows
 
 
-def _common_obstacles(steps: list[ProcessStep]) -> list[dict[str, Any]]:
-    """Per step from the current one on: the register's published obstacles of that step key,
-    most met first, then most severe; five each, in one query."""
-    if not steps:
-        return []
-    ranked = (
-        Obstacle.objects.filter(
-            status=ObstacleStatus.PUBLISHED, step_key__in=[s.key for s in steps]
-        )
+def _ranked_ahead(step_keys: Any) -> QuerySet[Any]:
+    """The register's published obstacles of `step_keys` (a list or a subquery of keys), ranked
+    per step key: most met first, then most severe; the first five of each. The report and its
+    fingerprint read the same rows."""
+    return (
+        Obstacle.objects.filter(status=ObstacleStatus.PUBLISHED, step_key__in=step_keys)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -293,13 +295,41 @@ def _common_obstacles(steps: list[ProcessStep]) -> list[dict[str, Any]]:
             )
         )
         .filter(rank__lte=COMMON_OBSTACLES_PER_STEP)
-        .select_related("category")
         .order_by("step_key", "rank")
     )
+
+
+def _common_obstacles(steps: list[ProcessStep]) -> list[dict[str, Any]]:
+    """Per step from the current one on: the register's published obstacles of that step key,
+    most met first, then most severe; five each, in one query."""
+    if not steps:
+        return []
+    ranked = _ranked_ahead([s.key for s in steps]).select_related("category")
     by_key: dict[str, list[dict[str, Any]]] = {}
     for obstacle in ranked:
         by_key.setdefault(obstacle.step_key, []).append(_entry(obstacle))
     return [{"order": s.order, "name": s.name, "obstacles": by_key.get(s.key, [])} for s in steps]
+
+
+# The partnership's own columns the report prints (with its region, process and current step).
+_PRINTED = (
+    "title",
+    "summary",
+    "status",
+    "status_reason",
+    "collaboration_kind",
+    "created_at",
+    "last_activity_at",
+    "region_id",
+    "region__name_sv",
+    "region__name_en",
+    "template_id",
+    "template__name_sv",
+    "template__name_en",
+    "template__revision",
+    "current_step_id",
+    "current_step__order",
+)
 
 
 class PartnershipReport(ReportKindBase):
@@ -319,15 +349,60 @@ class PartnershipReport(ReportKindBase):
         get_partnership_for_user_or_404(user, params.get("partnership"))
 
     def title(self, params: dict[str, Any], language: str) -> str:
-        return gettext("Guidance report: %(title)s") % {"title": _partnership(params).title}
+        return self._title(_partnership(params))
 
     def subtitle(self, params: dict[str, Any], language: str) -> str:
+        return self._subtitle(_partnership(params))
+
+    def heading(self, params: dict[str, Any], language: str) -> tuple[str, str]:
+        """The title and the subtitle from one read of the partnership."""
         partnership = _partnership(params)
+        return self._title(partnership), self._subtitle(partnership)
+
+    @staticmethod
+    def _title(partnership: Partnership) -> str:
+        return gettext("Guidance report: %(title)s") % {"title": partnership.title}
+
+    @staticmethod
+    def _subtitle(partnership: Partnership) -> str:
         return gettext("%(region)s · step %(order)s: %(step)s") % {
             "region": partnership.region.name,
             "order": partnership.current_step.order,
             "step": partnership.current_step.name,
         }
+
+    def fingerprint(self, params: dict[str, Any], language: str) -> str:
+        """Changes whenever anything the report prints changes, in two queries on PostgreSQL:
+        the partnership's printed columns with one MD5 per table the report reads
+        (`freshness.partnership_hashes`: steps, checklists, ticks, approvals, parties and
+        people, documents, notes, linked entries and their mitigations, the agreement), and the
+        register's common obstacles ahead as the report ranks them. Elsewhere: the hash of the
+        whole context."""
+        if not aggregates_supported():
+            return super().fingerprint(params, language)
+        pk = _partnership_pk(params)
+        hashes = partnership_hashes()
+        row = (
+            Partnership.objects.filter(pk=pk).annotate(**hashes).values(*_PRINTED, *hashes).first()
+        )
+        if row is None:  # gone since the request, as build_context says
+            raise Http404
+        ahead = ProcessStep.objects.filter(
+            template_id=row["template_id"], order__gte=row["current_step__order"]
+        ).values("key")
+        common = _ranked_ahead(ahead).values_list(
+            "pk",
+            "step_key",
+            "rank",
+            "status",
+            "title",
+            "language",
+            "severity",
+            "endorsement_count",
+            "category__name_sv",
+            "category__name_en",
+        )
+        return digest([language, COMMON_OBSTACLES_PER_STEP, row, list(common)])
 
     def build_context(self, params: dict[str, Any], language: str) -> dict[str, Any]:
         """Everything the report shows, as plain data, in a fixed number of queries (the
@@ -338,7 +413,7 @@ class PartnershipReport(ReportKindBase):
 
     def _context(self, params: dict[str, Any]) -> dict[str, Any]:
         partnership = _partnership(params)
-        detail = partnership_detail(partnership=partnership)
+        detail = partnership_detail(partnership=partnership, messages=False)
         page = agreement_page(partnership=partnership)
         in_force_at = _local(page.agreement.in_force_at) if page.agreement else None
         current = detail.current_step

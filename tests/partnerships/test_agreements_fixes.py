@@ -142,7 +142,7 @@ def test_adding_a_party_to_an_agreement_in_force_shows_the_reason_on_the_page(
     client.force_login(coordinator)
     response = client.post(
         reverse("partnerships:party_add", args=[agreement.partnership_id]),
-        {"party-organisation": late.pk, "party-kind": PartyKind.COMPANY},
+        {"party-organisation": late.org_number, "party-kind": PartyKind.COMPANY},
     )
     assert response.status_code == 400
     assert "parties cannot be added" in response.content.decode()

@@ -11,9 +11,11 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.models import (
     Agreement,
+    AgreementAcceptance,
     AgreementVersion,
     Partnership,
     PartnershipParty,
@@ -21,9 +23,14 @@ from partnerships.models import (
 )
 from partnerships.services.agreements import agreement_accept, agreement_start, rule_check_set
 from partnerships.workflow import AgreementStatus
+from portal.accounts.models import User
 from reports.documents import document_context, make_report_pdf
 from reports.kinds import get_kind
+from reports.models import ReportRequest
 from reports.rendering import render_pdf
+from reports.selectors import report_is_stale
+from reports.services import report_render, report_request
+from reports.workflow import ReportState
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.partnerships.test_agreements_scene import *  # noqa: F403  (the shared fixtures)
 from tests.partnerships.test_agreements_scene import make_partnership_at
@@ -297,6 +304,29 @@ def test_fingerprint_ignores_what_the_report_does_not_show(ready: Agreement, com
     assert SPEC.fingerprint(params(ready), "en") == before
 
 
+def test_fingerprint_follows_a_name_and_a_voided_acceptance_changed_in_place(
+    ready: Agreement, company_member: Any
+) -> None:
+    """Values changed without `save()` (no `updated_at`): the printed values are hashed."""
+    accept(ready, company_member, PartyKind.COMPANY)
+    before = SPEC.fingerprint(params(ready), "en")
+    User.objects.filter(pk=company_member.pk).update(name="Åsa Nyström")
+    renamed = SPEC.fingerprint(params(ready), "en")
+    assert renamed != before
+    AgreementAcceptance.objects.filter(version__agreement=ready).update(voided_at=timezone.now())
+    assert SPEC.fingerprint(params(ready), "en") != renamed
+
+
+def test_the_worker_and_the_page_agree_on_the_fingerprint(
+    ready: Agreement, coordinator: Any
+) -> None:
+    """The fingerprint equals the one the worker keyed the file with (no stale first view)."""
+    asked = _ready_request(ready, coordinator)
+    assert asked.report is not None
+    assert asked.report.fingerprint == SPEC.fingerprint(params(ready), "en")
+    assert not report_is_stale(asked)
+
+
 # --- Who may ask for it ------------------------------------------------------------------------
 
 OK = "ok"
@@ -377,6 +407,50 @@ def test_context_queries_do_not_grow_with_parties_versions_and_acceptances(
     rule_check_set(actor=coordinator, agreement=ready, rule="formalised", done=False)
     assert AgreementVersion.objects.filter(agreement=ready).count() >= 3
     assert queries() == few
+
+
+def _ready_request(agreement: Agreement, user: Any) -> ReportRequest:
+    asked = report_request(
+        user=user, session_key="", kind="agreement", params=params(agreement), language="en"
+    )
+    report_render(request_id=asked.pk)
+    asked.refresh_from_db()
+    assert asked.state == ReportState.READY
+    return asked
+
+
+def _view_costs(client: Any, asked: ReportRequest) -> dict[str, int]:
+    costs = {}
+    for name in ("detail", "download"):
+        url = reverse(f"reports:{name}", args=[asked.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)  # fresh: served
+        costs[name] = len(ctx.captured_queries)
+    return costs
+
+
+def test_page_and_download_of_an_agreement_report_cost_the_same_however_big(
+    client: Any, ready: Agreement, coordinator: Any, company_member: Any
+) -> None:
+    """The request's page and the download recompute the fingerprint: within the walk's 15
+    queries, and not more with more parties, versions and acceptances."""
+    client.force_login(coordinator)
+    accept(ready, company_member, PartyKind.COMPANY)
+    small = _view_costs(client, _ready_request(ready, coordinator))
+    for number in range(3):
+        membership: Any = MembershipFactory(user=UserFactory(name=f"Part {number}"))
+        party = PartnershipParty.objects.create(
+            partnership=ready.partnership,
+            kind=PartyKind.OTHER,
+            organisation=membership.organisation,
+        )
+        update(ready, coordinator, values={"staff_hours": str(110 + number)})
+        accept_for(ready, membership.user, party)
+    big = _view_costs(client, _ready_request(ready, coordinator))
+    assert big == small
+    assert max(small.values()) <= 15, small
 
 
 # --- The panel on the agreement page -----------------------------------------------------------
