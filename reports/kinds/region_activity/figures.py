@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,7 +29,8 @@ from dissemination.selectors.reach import (
 from dissemination.workflow import EventStatus, LessonStatus, RegistrationStatus
 from obstacles.models import Obstacle
 from obstacles.workflow import ObstacleStatus
-from partnerships.models import GateApproval, GateRole, Partnership, Proposal
+from partnerships.models import GateApproval, GateRole, Partnership, ProcessStep, Proposal
+from partnerships.selectors.dashboards._common import DEFAULT_FAMILY
 from partnerships.selectors.dashboards.pipeline import default_template
 from partnerships.workflow import PartnershipStatus, ProposalStatus
 from portal.core.i18n import current_language
@@ -78,16 +79,22 @@ def in_period(field: str, since: dt.datetime, until: dt.datetime) -> Q:
     return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
-def proposals(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+def proposal_counts(region: Region, since: dt.datetime, until: dt.datetime) -> QuerySet[Any]:
     """Proposals submitted in the period to the region's one way in or to a call the region is
-    behind (each once), by their status now. One query."""
-    counts = dict(
+    behind (each once), counted by status (`status`, `n`)."""
+    return (
         Proposal.objects.filter(in_period("submitted_at", since, until))
         .filter(Q(region=region) | Q(call__regions=region))
         .order_by()
-        .values_list("status")
+        .values("status")
         .annotate(n=Count("pk", distinct=True))
     )
+
+
+def proposals(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+    """Proposals submitted in the period to the region's one way in or to a call the region is
+    behind (each once), by their status now. One query."""
+    counts = dict(proposal_counts(region, since, until).values_list("status", "n"))
     rows = [
         {"label": str(status.label), "count": counts.get(status.value, 0)}
         for status in ProposalStatus
@@ -105,6 +112,20 @@ def default_steps() -> dict[str, tuple[int, str]]:
     return {step.key: (step.order, step.name) for step in template.steps.all()}
 
 
+def default_step_rows() -> QuerySet[Any]:
+    """The steps of the national default template (`default_steps`) as rows (`key`, `order`,
+    `name_sv`, `name_en`): one query."""
+    return (
+        ProcessStep.objects.filter(
+            template__family=DEFAULT_FAMILY,
+            template__region__isnull=True,
+            template__is_current=True,
+        )
+        .order_by()
+        .values("key", "order", "name_sv", "name_en")
+    )
+
+
 def with_extra_steps(
     named: dict[str, tuple[int, str]], rows: list[dict[str, Any]]
 ) -> dict[str, tuple[int, str]]:
@@ -117,12 +138,10 @@ def with_extra_steps(
     return named
 
 
-def partnerships_by_step(
-    region: Region, since: dt.datetime, until: dt.datetime, steps: dict[str, tuple[int, str]]
-) -> dict[str, Any]:
-    """Per current step: partnerships started in the period, active and paused now. One
-    query."""
-    rows = list(
+def partnership_counts(region: Region, since: dt.datetime, until: dt.datetime) -> QuerySet[Any]:
+    """The region's partnerships by current step (`key`, `name_sv`, `name_en`): started in the
+    period, active and paused now (`started`, `active`, `paused`)."""
+    return (
         Partnership.objects.filter(region=region)
         .order_by()
         .values(
@@ -136,6 +155,14 @@ def partnerships_by_step(
             paused=Count("pk", filter=Q(status=PartnershipStatus.PAUSED)),
         )
     )
+
+
+def partnerships_by_step(
+    region: Region, since: dt.datetime, until: dt.datetime, steps: dict[str, tuple[int, str]]
+) -> dict[str, Any]:
+    """Per current step: partnerships started in the period, active and paused now. One
+    query."""
+    rows = list(partnership_counts(region, since, until))
     named = with_extra_steps(steps, rows)
     totals: dict[str, dict[str, int]] = defaultdict(
         lambda: {"started": 0, "active": 0, "paused": 0}
@@ -168,12 +195,10 @@ def partnerships_by_step(
     }
 
 
-def gates_passed(
-    region: Region, since: dt.datetime, until: dt.datetime, steps: dict[str, tuple[int, str]]
-) -> dict[str, Any]:
-    """Gate approvals given in the period and not voided since (a move back voids them), by
-    step. One query."""
-    rows = list(
+def gate_counts(region: Region, since: dt.datetime, until: dt.datetime) -> QuerySet[Any]:
+    """Gate approvals given in the period and not voided since, by step (`step__gate_role`,
+    `key`, `name_sv`, `name_en`, `n`)."""
+    return (
         GateApproval.objects.filter(
             in_period("approved_at", since, until),
             partnership__region=region,
@@ -188,6 +213,14 @@ def gates_passed(
         )
         .annotate(n=Count("pk"))
     )
+
+
+def gates_passed(
+    region: Region, since: dt.datetime, until: dt.datetime, steps: dict[str, tuple[int, str]]
+) -> dict[str, Any]:
+    """Gate approvals given in the period and not voided since (a move back voids them), by
+    step. One query."""
+    rows = list(gate_counts(region, since, until))
     named = with_extra_steps(steps, rows)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
@@ -203,13 +236,12 @@ def gates_passed(
     return {"rows": table, "total": sum(counts.values())}
 
 
-def events(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
-    """Events the region organised that were held in the period, by kind, with their confirmed
-    registrations and attendance: the reach overview's rules (published, started in the period
-    and by now; postponed, cancelled and draft events were not held). One query."""
-    rows = {
-        row["kind"]: row
-        for row in Event.objects.filter(
+def event_counts(region: Region, since: dt.datetime, until: dt.datetime) -> QuerySet[Any]:
+    """Events the region organised that were held in the period (published, started in the
+    period and by now), by kind (`kind`), with their confirmed registrations and attendance
+    (`held`, `confirmed`, `attended`)."""
+    return (
+        Event.objects.filter(
             in_period("starts_at", since, until),
             region=region,
             status=EventStatus.PUBLISHED,
@@ -226,7 +258,14 @@ def events(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, 
             ),
             attended=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
         )
-    }
+    )
+
+
+def events(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+    """Events the region organised that were held in the period, by kind, with their confirmed
+    registrations and attendance: the reach overview's rules (published, started in the period
+    and by now; postponed, cancelled and draft events were not held). One query."""
+    rows = {row["kind"]: row for row in event_counts(region, since, until)}
     table = [
         {
             "label": str(kind.label),
@@ -280,11 +319,10 @@ def reach(region: Region, start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
-def obstacles(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
-    """Obstacles reported for the region in the period (sent for review then), by category and
-    by their status now. One query."""
-    lang = current_language()
-    rows = list(
+def obstacle_counts(region: Region, since: dt.datetime, until: dt.datetime) -> QuerySet[Any]:
+    """Obstacles reported for the region in the period, by status now and category (`status`,
+    `category__order`, `category__slug`, `category__name_sv`, `category__name_en`, `n`)."""
+    return (
         Obstacle.objects.filter(in_period("submitted_at", since, until), region=region)
         .order_by()
         .values(
@@ -296,6 +334,13 @@ def obstacles(region: Region, since: dt.datetime, until: dt.datetime) -> dict[st
         )
         .annotate(n=Count("pk"))
     )
+
+
+def obstacles(region: Region, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+    """Obstacles reported for the region in the period (sent for review then), by category and
+    by their status now. One query."""
+    lang = current_language()
+    rows = list(obstacle_counts(region, since, until))
     categories: dict[tuple[int, str], dict[str, Any]] = {}
     by_status: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -360,3 +405,82 @@ def lessons(region: Region, since: dt.datetime, until: dt.datetime) -> list[dict
         for lesson in lessons
         if lesson.published_at is not None
     ]
+
+
+# --- All the counts in one statement (the fingerprint) ------------------------------------------
+
+# Every part of the combined statement has these columns, in this order: the part's name, up to
+# four text keys, a number that orders (a step's or a category's), and up to three counts.
+_KEYS = 4
+_COUNTS = 3
+
+
+def _part(
+    rows: QuerySet[Any],
+    name: str,
+    keys: list[str],
+    counts: list[str],
+    rank: str | None = None,
+) -> QuerySet[Any]:
+    """`rows` (a values queryset) with the combined statement's columns, padded with NULL keys
+    and zero counts."""
+    padding: dict[str, Any] = {"part": Value(name, output_field=CharField())}
+    padding.update(
+        {f"pad_key_{i}": Value(None, output_field=CharField()) for i in range(len(keys), _KEYS)}
+    )
+    if rank is None:
+        rank = "pad_rank"
+        padding[rank] = Value(0, output_field=IntegerField())
+    padding.update(
+        {
+            f"pad_count_{i}": Value(0, output_field=IntegerField())
+            for i in range(len(counts), _COUNTS)
+        }
+    )
+    columns = [
+        "part",
+        *keys,
+        *[f"pad_key_{i}" for i in range(len(keys), _KEYS)],
+        rank,
+        *counts,
+        *[f"pad_count_{i}" for i in range(len(counts), _COUNTS)],
+    ]
+    return rows.annotate(**padding).values_list(*columns)
+
+
+def all_counts(region: Region, since: dt.datetime, until: dt.datetime) -> list[tuple[Any, ...]]:
+    """Every count the report prints besides reach and the lessons (proposals, partnerships by
+    step, gates passed, events, obstacles) and the default template's steps, read with the same
+    querysets as the sections but in one statement (UNION ALL), ordered here (the database
+    returns a union in no particular order). One query, however many rows."""
+    parts = [
+        _part(proposal_counts(region, since, until), "proposals", ["status"], ["n"]),
+        _part(
+            partnership_counts(region, since, until),
+            "partnerships",
+            ["key", "name_sv", "name_en"],
+            ["started", "active", "paused"],
+        ),
+        _part(
+            gate_counts(region, since, until),
+            "gates",
+            ["step__gate_role", "key", "name_sv", "name_en"],
+            ["n"],
+        ),
+        _part(
+            event_counts(region, since, until),
+            "events",
+            ["kind"],
+            ["held", "confirmed", "attended"],
+        ),
+        _part(
+            obstacle_counts(region, since, until),
+            "obstacles",
+            ["status", "category__slug", "category__name_sv", "category__name_en"],
+            ["n"],
+            rank="category__order",
+        ),
+        _part(default_step_rows(), "steps", ["key", "name_sv", "name_en"], [], rank="order"),
+    ]
+    first, *others = parts
+    return sorted(first.union(*others, all=True), key=repr)
