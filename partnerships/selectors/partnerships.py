@@ -87,25 +87,29 @@ def _gate_state(
 
     def shape(qs: Any, kind: str, ref: str, user: str, at: str, note: Any) -> Any:
         # No ordering in a part of a UNION (SQLite refuses it; the models have a default one).
-        return qs.order_by().annotate(
-            row_kind=Value(kind, output_field=CharField()),
-            row_ref=F(ref) if ref else Value(None, output_field=IntegerField()),
-            row_at=F(at),
-            row_text=Cast(note, text) if note else Value("", output_field=text),
-            row_user=F(user) if user else Value(None, output_field=IntegerField()),
-            row_name=F(f"{user}__name") if user else Value(None, output_field=text),
-            row_email=F(f"{user}__email") if user else Value(None, output_field=text),
-            row_anonymised=F(f"{user}__anonymised_at") if user else F(at),
-        ).values_list(
-            "row_kind",
-            "pk",
-            "row_ref",
-            "row_at",
-            "row_text",
-            "row_user",
-            "row_name",
-            "row_email",
-            "row_anonymised",
+        return (
+            qs.order_by()
+            .annotate(
+                row_kind=Value(kind, output_field=CharField()),
+                row_ref=F(ref) if ref else Value(None, output_field=IntegerField()),
+                row_at=F(at),
+                row_text=Cast(note, text) if note else Value("", output_field=text),
+                row_user=F(user) if user else Value(None, output_field=IntegerField()),
+                row_name=F(f"{user}__name") if user else Value(None, output_field=text),
+                row_email=F(f"{user}__email") if user else Value(None, output_field=text),
+                row_anonymised=F(f"{user}__anonymised_at") if user else F(at),
+            )
+            .values_list(
+                "row_kind",
+                "pk",
+                "row_ref",
+                "row_at",
+                "row_text",
+                "row_user",
+                "row_name",
+                "row_email",
+                "row_anonymised",
+            )
         )
 
     rows = shape(

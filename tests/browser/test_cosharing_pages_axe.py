@@ -23,7 +23,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from partnerships.models import (
     Agreement,
+    EventKind,
     Partnership,
+    PartnershipEvent,
     ProcessTemplate,
     Proposal,
     ReviewAssignment,
@@ -167,6 +169,13 @@ def scene(language: str) -> Scene:
         REGION_SLUG, company=company, step_key="agreement", coordinator=coordinator, author=member
     )
     agreement = agreement_services.agreement_start(actor=member, partnership=at_agreement)
+    # A timeline longer than a page, so its pager is checked too.
+    PartnershipEvent.objects.bulk_create(
+        PartnershipEvent(
+            partnership=at_needs, actor=member, kind=EventKind.MESSAGE, text=f"Note {n}"
+        )
+        for n in range(60)
+    )
     template = ProcessTemplate.objects.get(region__isnull=True, is_current=True)
     # make_region_person() re-creates the admin (setting the password again): sessions are made
     # from fresh rows, whose password hash is the stored one.
@@ -334,6 +343,7 @@ CASES: dict[str, Case] = {
         "member", lambda s: f"/partnerships/proposals/{s.call_proposal.pk}/"
     ),
     "partnership-company": Case("member", lambda s: f"/partnerships/{s.at_agreement.pk}/"),
+    "timeline-company": Case("member", lambda s: f"/partnerships/{s.at_agreement.pk}/timeline/"),
     "partnership-message-with-errors": Case(
         "member", lambda s: f"/partnerships/{s.at_agreement.pk}/", then=_bad_message
     ),
@@ -384,6 +394,9 @@ CASES: dict[str, Case] = {
     "partnership-move-back-with-errors": Case(
         "coordinator", lambda s: f"/partnerships/{s.at_needs.pk}/", then=_bad_move_back
     ),
+    "timeline-coordinator-last-page": Case(
+        "coordinator", lambda s: f"/partnerships/{s.at_needs.pk}/timeline/?page=2"
+    ),
     "agreement-coordinator": Case(
         "coordinator", lambda s: f"/partnerships/{s.at_agreement.pk}/agreement/"
     ),
@@ -394,6 +407,7 @@ CASES: dict[str, Case] = {
     # The management sponsor
     "dashboard-sponsor": Case("sponsor", _p("/partnerships/")),
     "partnership-needs-sponsor": Case("sponsor", lambda s: f"/partnerships/{s.at_needs.pk}/"),
+    "timeline-sponsor": Case("sponsor", lambda s: f"/partnerships/{s.at_needs.pk}/timeline/"),
     "agreement-sponsor": Case("sponsor", lambda s: f"/partnerships/{s.at_agreement.pk}/agreement/"),
     # A reviewer
     "review-list": Case("reviewer", _p("/partnerships/reviews/")),

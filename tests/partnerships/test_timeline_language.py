@@ -28,7 +28,7 @@ def test_a_tick_by_a_swedish_coordinator_reads_in_english_for_an_english_member(
     company_member.preferred_language = "en"
     company_member.save(update_fields=["preferred_language"])
     client.force_login(company_member)
-    page = client.get(reverse("partnerships:detail", args=[partnership.pk])).content.decode()
+    page = client.get(reverse("partnerships:timeline", args=[partnership.pk])).content.decode()
     assert f"Ticked: {item.text_en}" in page
     assert event.texts["sv"] not in page
 
@@ -40,5 +40,5 @@ def test_a_reason_is_shown_as_written_in_every_language(
     company_member.preferred_language = "en"
     company_member.save(update_fields=["preferred_language"])
     client.force_login(company_member)
-    page = client.get(reverse("partnerships:detail", args=[partnership.pk])).content.decode()
+    page = client.get(reverse("partnerships:timeline", args=[partnership.pk])).content.decode()
     assert "Väntar på etikprövning" in page

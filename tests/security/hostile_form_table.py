@@ -93,6 +93,19 @@ def _partnership_without_agreement(w: World) -> int:
     return _pk(Partnership, agreement__isnull=True, region__slug="vasterbotten", status="active")
 
 
+def _unregistered_org_number(w: World) -> str:
+    """A valid organisation number (right check digit) that no organisation in the portal has:
+    the party form must refuse it beside the field, as it would an id not offered."""
+    from portal.accounts.orgnr import luhn_check_digit
+
+    for n in range(1000):
+        first_nine = f"99{n:07d}"
+        number = f"{first_nine[:6]}-{first_nine[6:]}{luhn_check_digit(first_nine)}"
+        if not Organisation.objects.filter(org_number=number).exists():
+            return number
+    raise AssertionError("no free organisation number")  # pragma: no cover
+
+
 def _soon(days: int, fmt: str) -> str:
     from datetime import timedelta
 
@@ -341,9 +354,13 @@ FORMS: tuple[FormCase, ...] = (
         kwargs=_p(_partnership_without_agreement),
         page_kwargs=_p(_partnership_without_agreement),
         fill={
-            "party-organisation": lambda w: str(_pk(Organisation, name="Uppsala universitet")),
+            # Typed by number; a name, one nobody has, and markup go through the text probes.
+            "party-organisation": lambda w: (
+                Organisation.objects.get(name="Uppsala universitet").org_number
+            ),
             "party-kind": "academia",
         },
+        foreign={"party-organisation": _unregistered_org_number},
     ),
     FormCase(
         "partnerships:member_add",

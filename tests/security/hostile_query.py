@@ -60,6 +60,7 @@ VIEW_READS: dict[str, tuple[str, ...]] = {
     "partnerships:dashboard": ("region",),
     "partnerships:call_list": ("page",),
     "partnerships:proposal_list": ("page",),
+    "partnerships:timeline": ("page",),
     "partnerships:proposal_new": ("call",),
     "partnerships:intake": ("page",),
     "obstacles:mine": ("page",),

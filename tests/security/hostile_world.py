@@ -358,6 +358,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "partnerships:review_submit": lambda w: {"pk": _pk(ReviewAssignment)},
     # partnerships: the process
     "partnerships:detail": _partnership,
+    "partnerships:timeline": _partnership,
     "partnerships:checklist": _partnership,
     "partnerships:checklist_tick": _checklist_item,
     "partnerships:advance": _partnership,

@@ -111,18 +111,6 @@ PATTERNS: dict[str, Pattern] = all_patterns()
 # Pages known to need more than MAX_QUERIES, each held to its own ceiling so that it cannot
 # grow unnoticed. Every row here is a debt to pay, not a permission: see the reason.
 QUERY_CEILINGS: dict[str, tuple[int, str]] = {
-    "partnerships:detail": (
-        20,
-        "the whole partnership on one page: steps and checklist, ticks, gates, agreement state, "
-        "parties and people, documents, timeline, messages, obstacle notes, lessons and the "
-        "report panel (15 queries of its own); under 15 it needs splitting into sections",
-    ),
-    "reports:detail": (
-        32,
-        "a ready file is offered only while its data is unchanged: the report's fingerprint is "
-        "recomputed, which reads everything the partnership report prints",
-    ),
-    "reports:download": (32, "the same freshness check as the request's page"),
     "accounts:privacy_export": (
         60,
         "a download, not a page: one read for each kind of record the portal holds about the "

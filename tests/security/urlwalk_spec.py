@@ -249,6 +249,7 @@ SPEC: dict[str, Entry] = {
     "partnerships:review_submit": Entry(k(pk="review"), only("reviewer"), methods=BOTH),
     # --- partnerships: the process -----------------------------------------------------
     "partnerships:detail": Entry(PARTNERSHIP, only(*READERS)),
+    "partnerships:timeline": Entry(PARTNERSHIP, only(*READERS)),
     "partnerships:checklist": Entry(PARTNERSHIP, only(*READERS), htmx=True),
     "partnerships:checklist_tick": Entry(
         k(pk="partnership", item_pk="checklist_item"), only(*WORKERS), methods=POST, htmx=True

@@ -6,7 +6,7 @@ page with the error beside the field and the typed text kept. htmx requests for 
 just the fragment back, through the same check.
 
 The parts:
-- `page`: `detail`, `checklist` (the htmx fragment), `checklist_tick`;
+- `page`: `detail`, `timeline`, `checklist` (the htmx fragment), `checklist_tick`;
 - `moves`: `advance`, `move_back`, `change_status`, `gate_approve`;
 - `records`: `document_add`, `document_download`, `message_post`, `obstacle_note_add`;
 - `parties`: `party_add`, `member_add`, `member_remove`;
@@ -24,7 +24,7 @@ from django.urls import path
 from ...services import partnerships as services
 from ...services import process as template_services
 from .moves import advance, change_status, gate_approve, move_back
-from .page import checklist, checklist_tick, detail
+from .page import checklist, checklist_tick, detail, timeline
 from .parties import member_add, member_remove, party_add
 from .records import document_add, document_download, message_post, obstacle_note_add
 from .template_edits import (
@@ -59,11 +59,13 @@ __all__ = [
     "template_list",
     "template_services",
     "template_step_edit",
+    "timeline",
     "urlpatterns",
 ]
 
 urlpatterns = [
     path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/timeline/", timeline, name="timeline"),
     path("<int:pk>/checklist/", checklist, name="checklist"),
     path("<int:pk>/checklist/<int:item_pk>/", checklist_tick, name="checklist_tick"),
     path("<int:pk>/advance/", advance, name="advance"),

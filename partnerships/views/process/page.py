@@ -1,4 +1,5 @@
-"""The partnership page itself and its checklist (the htmx fragment and the tick)."""
+"""The partnership page itself, its timeline page and its checklist (the htmx fragment and the
+tick)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from portal.core.pagecache import cached_page
 from ...models import ChecklistItem, Partnership
 from ...permissions.base import can_work_on_partnership, get_partnership_for_user_or_404
 from ...selectors.partnerships import partnership_checklist
+from ...selectors.timeline import partnership_timeline
 from ...services import partnerships as services
 from ...workflow import PARTNERSHIP_OPEN
 from ._common import _back, _fail, _render_detail
@@ -26,6 +28,20 @@ def _is_htmx(request: HttpRequest) -> bool:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_partnership_for_user_or_404(request.user, pk)
     return _render_detail(request, partnership)
+
+
+@require_GET
+@cached_page
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that has happened in the partnership, newest first, 50 events a page; the same
+    check as the partnership page."""
+    partnership = get_partnership_for_user_or_404(request.user, pk)
+    events = partnership_timeline(partnership=partnership, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/partnership_timeline.html",
+        {"partnership": partnership, "page": events},
+    )
 
 
 def _checklist_response(
