@@ -3,13 +3,10 @@ report's fingerprint (a few aggregate queries on PostgreSQL) changes exactly whe
 report prints changes, and the request's page and the download, which recompute it, cost a
 fixed, small number of queries however much the partnership holds."""
 
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from obstacles.models import Mitigation, Obstacle
 from obstacles.workflow import MitigationStatus
@@ -31,12 +28,10 @@ from partnerships.services.partnerships import (
 from portal.accounts.models import User
 from reports.kinds import get_kind
 from reports.kinds.base import digest
-from reports.models import ReportKind, ReportRequest
-from reports.selectors import report_is_stale
-from reports.services import report_render, report_request
-from reports.workflow import ReportState
+from reports.models import ReportKind
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories_process import *  # noqa: F403  (the fixtures)
+from tests.reports.ready import ready_request, view_costs
 from tests.reports.test_kind_partnership import _grow, company, scene  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -184,33 +179,6 @@ def test_a_message_changes_only_the_last_activity_which_is_printed(
 # --- The page and the download: fresh, and a fixed number of queries ---------------------------
 
 
-def _ready(user: Any, kind: str, params: dict[str, Any]) -> ReportRequest:
-    """A request rendered by the worker's own code (its fingerprint, its key, its file)."""
-    asked = report_request(user=user, session_key="", kind=kind, params=params, language="en")
-    report_render(request_id=asked.pk)
-    asked.refresh_from_db()
-    assert asked.state == ReportState.READY
-    assert not report_is_stale(asked)  # the page sees the worker's file as fresh
-    return asked
-
-
-def _costs(client: Client, asked: ReportRequest) -> dict[str, int]:
-    """Queries of the request's page and of the download (after a warm-up request each)."""
-    costs = {}
-    for name in ("detail", "download"):
-        url = reverse(f"reports:{name}", args=[asked.pk])
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-            if name == "download":
-                assert b"".join(cast(Any, response).streaming_content).startswith(b"%PDF")
-        assert response.status_code == 200, (name, response.status_code)
-        if name == "detail":
-            assert reverse("reports:download", args=[asked.pk]) in response.content.decode()
-        costs[name] = len(ctx.captured_queries)
-    return costs
-
-
 def test_page_and_download_of_a_partnership_report_cost_the_same_however_big(
     scene: dict[str, Any],  # noqa: F811
     coordinator: Any,
@@ -218,7 +186,7 @@ def test_page_and_download_of_a_partnership_report_cost_the_same_however_big(
 ) -> None:
     client = Client()
     client.force_login(coordinator)
-    small = _costs(client, _ready(coordinator, SPEC.kind.value, scene["params"]))
+    small = view_costs(client, ready_request(coordinator, SPEC.kind.value, scene["params"]))
 
     partnership = scene["partnership"]
     _grow(scene, company_member, 5)  # notes linked to entries with mitigations, documents
@@ -241,7 +209,7 @@ def test_page_and_download_of_a_partnership_report_cost_the_same_however_big(
                 user=UserFactory(name=f"Person {n}-{m}"),
                 role="Kontakt",
             )
-    big = _costs(client, _ready(coordinator, SPEC.kind.value, scene["params"]))
+    big = view_costs(client, ready_request(coordinator, SPEC.kind.value, scene["params"]))
 
     assert big == small
     assert small["detail"] <= MAX_QUERIES and small["download"] <= MAX_QUERIES, small
@@ -272,5 +240,5 @@ def test_every_kinds_page_and_download_stay_within_the_walks_budget(
     }[kind]
     client = Client()
     client.force_login(coordinator)
-    costs = _costs(client, _ready(coordinator, kind, params))
+    costs = view_costs(client, ready_request(coordinator, kind, params))
     assert max(costs.values()) <= MAX_QUERIES, costs

@@ -26,11 +26,8 @@ from partnerships.workflow import AgreementStatus
 from portal.accounts.models import User
 from reports.documents import document_context, make_report_pdf
 from reports.kinds import get_kind
-from reports.models import ReportRequest
 from reports.rendering import render_pdf
 from reports.selectors import report_is_stale
-from reports.services import report_render, report_request
-from reports.workflow import ReportState
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.partnerships.test_agreements_scene import *  # noqa: F403  (the shared fixtures)
 from tests.partnerships.test_agreements_scene import make_partnership_at
@@ -40,6 +37,7 @@ from tests.partnerships.test_agreements_services import (
     parties,
     update,
 )
+from tests.reports.ready import ready_request, view_costs
 from tests.utils import count_queries
 
 from .pdfs import page_texts, pdf_facts, pdf_text
@@ -321,7 +319,7 @@ def test_the_worker_and_the_page_agree_on_the_fingerprint(
     ready: Agreement, coordinator: Any
 ) -> None:
     """The fingerprint equals the one the worker keyed the file with (no stale first view)."""
-    asked = _ready_request(ready, coordinator)
+    asked = ready_request(coordinator, "agreement", params(ready))
     assert asked.report is not None
     assert asked.report.fingerprint == SPEC.fingerprint(params(ready), "en")
     assert not report_is_stale(asked)
@@ -409,28 +407,6 @@ def test_context_queries_do_not_grow_with_parties_versions_and_acceptances(
     assert queries() == few
 
 
-def _ready_request(agreement: Agreement, user: Any) -> ReportRequest:
-    asked = report_request(
-        user=user, session_key="", kind="agreement", params=params(agreement), language="en"
-    )
-    report_render(request_id=asked.pk)
-    asked.refresh_from_db()
-    assert asked.state == ReportState.READY
-    return asked
-
-
-def _view_costs(client: Any, asked: ReportRequest) -> dict[str, int]:
-    costs = {}
-    for name in ("detail", "download"):
-        url = reverse(f"reports:{name}", args=[asked.pk])
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)  # fresh: served
-        costs[name] = len(ctx.captured_queries)
-    return costs
-
-
 def test_page_and_download_of_an_agreement_report_cost_the_same_however_big(
     client: Any, ready: Agreement, coordinator: Any, company_member: Any
 ) -> None:
@@ -438,7 +414,7 @@ def test_page_and_download_of_an_agreement_report_cost_the_same_however_big(
     queries, and not more with more parties, versions and acceptances."""
     client.force_login(coordinator)
     accept(ready, company_member, PartyKind.COMPANY)
-    small = _view_costs(client, _ready_request(ready, coordinator))
+    small = view_costs(client, ready_request(coordinator, "agreement", params(ready)))
     for number in range(3):
         membership: Any = MembershipFactory(user=UserFactory(name=f"Part {number}"))
         party = PartnershipParty.objects.create(
@@ -448,7 +424,7 @@ def test_page_and_download_of_an_agreement_report_cost_the_same_however_big(
         )
         update(ready, coordinator, values={"staff_hours": str(110 + number)})
         accept_for(ready, membership.user, party)
-    big = _view_costs(client, _ready_request(ready, coordinator))
+    big = view_costs(client, ready_request(coordinator, "agreement", params(ready)))
     assert big == small
     assert max(small.values()) <= 15, small
 
