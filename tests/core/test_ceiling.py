@@ -25,6 +25,9 @@ LAYOUT_TABLES = {
     "accounts_membership",
     "accounts_organisation",
     "mfa_authenticator",
+    # The regions they coordinate or sponsor for, read in the same query as the roles.
+    "regions_regionuserobjectpermission",
+    "auth_permission",
     "usersessions_usersession",
 }
 
